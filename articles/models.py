@@ -1,0 +1,271 @@
+"""Masthead's content model: articles, their credits, and the projects they mention.
+
+Models stay declarative. Writes go through ``articles.services``; shared reads through
+``articles.selectors``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+
+def unicode_slug(value: str, *, fallback_prefix: str) -> str:
+    """A slug that keeps Chinese characters and is never empty.
+
+    Names made only of punctuation (``—``) slugify to nothing; they get a short, stable hash of
+    the name instead so two such names never collide on an empty slug.
+    """
+    slug = slugify(value, allow_unicode=True)
+    if slug:
+        return slug[:90]
+    digest = hashlib.sha256(value.encode("utf-8")).hexdigest()[:10]
+    return f"{fallback_prefix}-{digest}"
+
+
+class UnicodeSlugTagBase(TagBase):
+    """Tag base whose slugs keep CJK characters and are never empty."""
+
+    slug_fallback_prefix = "tag"
+
+    class Meta:
+        abstract = True
+
+    def slugify(self, tag: str, i: int | None = None) -> str:
+        slug = unicode_slug(tag, fallback_prefix=self.slug_fallback_prefix)
+        if i is not None:
+            slug += f"-{i}"
+        return slug
+
+
+class Category(UnicodeSlugTagBase):
+    slug_fallback_prefix = "category"
+
+    class Meta:
+        verbose_name = _("分类")
+        verbose_name_plural = _("分类")
+        ordering = ["name"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class Tag(UnicodeSlugTagBase):
+    class Meta:
+        verbose_name = _("标签")
+        verbose_name_plural = _("标签")
+        ordering = ["name"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class CategorizedArticle(ItemBase):
+    tag = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="items")
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        unique_together = [("content_object", "tag")]
+
+
+class TaggedArticle(ItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="items")
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        unique_together = [("content_object", "tag")]
+
+
+class Author(models.Model):
+    name = models.CharField(_("姓名"), max_length=100, unique=True)
+    slug = models.SlugField(_("网址别名"), max_length=100, unique=True, allow_unicode=True)
+    bio = models.TextField(_("简介"), blank=True)
+    avatar = models.ImageField(_("头像"), upload_to="authors/%Y/%m/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("后台账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+    )
+
+    class Meta:
+        verbose_name = _("作者")
+        verbose_name_plural = _("作者")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Project(models.Model):
+    """A company or product that stories reference through ``project-link`` anchors."""
+
+    external_id = models.CharField(_("项目 ID"), max_length=64, unique=True)
+    name = models.CharField(_("名称"), max_length=200)
+    logo_url = models.URLField(_("Logo 地址"), max_length=1000, blank=True)
+    url = models.URLField(_("链接"), max_length=1000, blank=True)
+    refer_type = models.CharField(_("引用类型"), max_length=16, blank=True)
+    # Publication time of the newest article that described this project; its anchor's
+    # name and logo win over older ones.
+    last_seen_at = models.DateTimeField(_("最近提及"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("项目")
+        verbose_name_plural = _("项目")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:project", kwargs={"external_id": self.external_id})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> ArticleQuerySet:
+        """Articles a reader may see: published, and due (scheduling is this query)."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=Now())
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        REVIEW = "review", _("待审核")
+        PUBLISHED = "published", _("已发布")
+        UNPUBLISHED = "unpublished", _("已撤回")
+
+    title = models.CharField(_("标题"), max_length=500)
+    body = models.TextField(_("正文"), blank=True)
+    excerpt = models.TextField(_("摘要"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Incremented on every save; a form saved against an older version is a conflict.
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    head_image = models.ImageField(_("题图"), upload_to="heads/%Y/%m/", blank=True)
+    head_image_alt = models.CharField(_("题图说明"), max_length=300, blank=True)
+    head_image_url = models.URLField(_("题图原地址"), max_length=1000, blank=True)
+    thumbnail = models.ImageField(_("缩略图"), upload_to="thumbs/%Y/%m/", blank=True)
+    thumbnail_url = models.URLField(_("缩略图原地址"), max_length=1000, blank=True)
+
+    comments_enabled = models.BooleanField(_("允许评论"), default=True)
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+
+    categories = TaggableManager(
+        verbose_name=_("分类"), through=CategorizedArticle, blank=True, related_name="articles"
+    )
+    tags = TaggableManager(
+        verbose_name=_("标签"), through=TaggedArticle, blank=True, related_name="tagged_articles"
+    )
+
+    legacy_path = models.CharField(
+        _("导入路径"), max_length=1000, null=True, blank=True, unique=True, editable=False
+    )
+    legacy_hash = models.CharField(_("导入内容哈希"), max_length=64, blank=True, editable=False)
+    legacy_permalink = models.CharField(
+        _("旧版链接"), max_length=1000, blank=True, db_index=True, editable=False
+    )
+    # The version the last import wrote; a higher version means an editor changed it since.
+    legacy_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    extra = models.JSONField(_("其他字段"), default=dict, blank=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("文章")
+        verbose_name_plural = _("文章")
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "-published_at", "-id"], name="article_feed_idx")]
+        permissions = [("publish_article", _("可以发布文章"))]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"pk": self.pk})
+
+    @property
+    def head_image_src(self) -> str:
+        """The stored head image if there is one, else the imported remote URL."""
+        return self.head_image.url if self.head_image else self.head_image_url
+
+    @property
+    def thumbnail_src(self) -> str:
+        if self.thumbnail:
+            return self.thumbnail.url
+        return self.thumbnail_url or self.head_image_src
+
+
+class Credit(models.Model):
+    class Role(models.TextChoices):
+        WRITER = "writer", _("文")
+        EDITOR = "editor", _("编辑")
+        PHOTO = "photo", _("题图")
+        SOURCE = "source", _("来源")
+        REPORTER = "reporter", _("采访")
+        TRANSLATOR = "translator", _("翻译")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="credits")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="credits")
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.WRITER)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("署名")
+        verbose_name_plural = _("署名")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author", "role"], name="credit_unique_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} | {self.author.name}"
+
+
+class ProjectMention(models.Model):
+    """One ``project-link`` anchor in an article body; derived from the body on every save."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="mentions")
+    refer_type = models.CharField(_("引用类型"), max_length=16, blank=True)
+    href = models.URLField(_("链接"), max_length=1000, blank=True)
+    anchor_text = models.CharField(_("锚文本"), max_length=300, blank=True)
+    position = models.PositiveIntegerField(_("位置"))
+
+    class Meta:
+        verbose_name = _("项目提及")
+        verbose_name_plural = _("项目提及")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="mention_unique_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.name} @ {self.position}"

@@ -1,0 +1,109 @@
+"""Credits from bylines: ``<p>文 | 苏建勋</p>`` becomes a writer credit and leaves the body."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from dataclasses import dataclass
+
+from articles.models import Article, Author, Credit, unicode_slug
+
+# Byline labels as newsrooms write them, mapped to credit roles.
+BYLINE_ROLES: dict[str, str] = {
+    "文": Credit.Role.WRITER,
+    "作者": Credit.Role.WRITER,
+    "撰文": Credit.Role.WRITER,
+    "文字": Credit.Role.WRITER,
+    "记者": Credit.Role.REPORTER,
+    "采访": Credit.Role.REPORTER,
+    "编辑": Credit.Role.EDITOR,
+    "责编": Credit.Role.EDITOR,
+    "责任编辑": Credit.Role.EDITOR,
+    "题图": Credit.Role.PHOTO,
+    "图": Credit.Role.PHOTO,
+    "摄影": Credit.Role.PHOTO,
+    "来源": Credit.Role.SOURCE,
+    "翻译": Credit.Role.TRANSLATOR,
+    "译者": Credit.Role.TRANSLATOR,
+    "编译": Credit.Role.TRANSLATOR,
+}
+
+_LABELS = "|".join(sorted(map(re.escape, BYLINE_ROLES), key=len, reverse=True))
+# A byline is a paragraph whose whole text is "label | names" (half- or full-width bar).
+_BYLINE_TEXT = re.compile(rf"^\s*(?P<label>{_LABELS})\s*[|｜丨]\s*(?P<names>\S.{{0,79}}?)\s*$")
+_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(?P<inner>.*?)</p>\s*", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_NAME_SEPARATORS = re.compile(r"\s*(?:[、，,/／;；&]|\s{2,}|\s+和\s+)\s*")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    role: str
+    name: str
+
+
+def _split_names(names: str) -> list[str]:
+    result = []
+    for part in _NAME_SEPARATORS.split(names):
+        # "苏建勋 杨轩": single spaces separate Chinese names but belong inside Latin ones.
+        if _CJK.search(part) and " " in part:
+            result.extend(part.split())
+        elif part:
+            result.append(part)
+    return [name[:100] for name in result if name]
+
+
+def bylines_extract(html: str) -> tuple[str, list[Byline]]:
+    """Split byline paragraphs out of ``html``.
+
+    Returns the body without them and the bylines in reading order. Pure.
+    """
+    if "|" not in html and "｜" not in html and "丨" not in html:
+        return html, []
+    bylines: list[Byline] = []
+
+    def take(match: re.Match[str]) -> str:
+        text = html_lib.unescape(_TAG.sub("", match.group("inner"))).replace("\xa0", " ")
+        found = _BYLINE_TEXT.match(text)
+        if not found:
+            return match.group(0)
+        role = BYLINE_ROLES[found.group("label")]
+        bylines.extend(Byline(role=role, name=name) for name in _split_names(found.group("names")))
+        return ""
+
+    return _PARAGRAPH.sub(take, html), bylines
+
+
+def authors_get_or_create(*, names: list[str]) -> dict[str, Author]:
+    """Authors by name, creating the missing ones with unique unicode slugs."""
+    wanted = list(dict.fromkeys(names))
+    authors = {a.name: a for a in Author.objects.filter(name__in=wanted)}
+    for name in wanted:
+        if name in authors:
+            continue
+        base = unicode_slug(name, fallback_prefix="author")
+        slug, n = base, 1
+        while Author.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        authors[name] = Author.objects.create(name=name, slug=slug)
+    return authors
+
+
+def credits_add(*, article: Article, bylines: list[Byline]) -> list[Credit]:
+    """Add credits for ``bylines`` after the article's existing ones; duplicates are skipped."""
+    if not bylines:
+        return []
+    authors = authors_get_or_create(names=[b.name for b in bylines])
+    existing = set(article.credits.values_list("author_id", "role"))
+    next_order = len(existing)
+    created = []
+    for byline in bylines:
+        author = authors[byline.name]
+        if (author.pk, byline.role) in existing:
+            continue
+        existing.add((author.pk, byline.role))
+        created.append(Credit(article=article, author=author, role=byline.role, order=next_order))
+        next_order += 1
+    return Credit.objects.bulk_create(created)

@@ -1,0 +1,163 @@
+"""Project mentions, derived from ``project-link`` anchors in an article body.
+
+The body is the single source of truth: ``mentions_sync`` replaces an article's mentions with
+what its body says, and upserts the projects it names. Every write path calls it through
+``articles.services.articles.article_derive``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from django.utils import timezone
+
+from articles.models import Article, Project, ProjectMention
+
+ANCHOR_TEXT_MAX = 300
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectLink:
+    """One ``<a class="project-link">`` anchor as written in a body."""
+
+    external_id: str
+    name: str
+    logo_url: str
+    refer_type: str
+    href: str
+    text: str
+
+
+class _ProjectLinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[ProjectLink] = []
+        self.unidentified: list[str] = []
+        self._open: dict[str, str] | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "a":
+            return
+        values = {name: value or "" for name, value in attrs}
+        if "project-link" in values.get("class", "").split():
+            self._open = values
+            self._text = []
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag != "a" or self._open is None:
+            return
+        values, text = self._open, "".join(self._text).strip()
+        self._open = None
+        external_id = values.get("data-id", "").strip()
+        if not external_id:
+            self.unidentified.append(text)
+            return
+        self.links.append(
+            ProjectLink(
+                external_id=external_id,
+                name=values.get("data-name", "").strip() or text,
+                logo_url=values.get("data-logo", "").strip(),
+                refer_type=values.get("data-refer-type", "").strip(),
+                href=values.get("href", "").strip(),
+                text=text[:ANCHOR_TEXT_MAX],
+            )
+        )
+
+
+def project_links_extract(html: str) -> tuple[list[ProjectLink], list[str]]:
+    """Return the body's project links in order, and the texts of anchors lacking ``data-id``.
+
+    Pure: no database access. Works on any HTML, cleaned or not.
+    """
+    if "project-link" not in html:
+        return [], []
+    parser = _ProjectLinkParser()
+    parser.feed(html)
+    parser.close()
+    return parser.links, parser.unidentified
+
+
+def projects_upsert(*, links: list[ProjectLink], seen_at) -> dict[str, Project]:
+    """Create missing projects and refresh existing ones from ``links``.
+
+    Name, logo, link and refer type follow the newest article that mentions a project: a link
+    seen at ``seen_at`` only overwrites a project last described by an older (or undated) one.
+    Returns the projects by external id.
+    """
+    latest: dict[str, ProjectLink] = {}
+    for link in links:
+        latest[link.external_id] = link
+    if not latest:
+        return {}
+    seen_at = seen_at or timezone.now()
+    projects = {p.external_id: p for p in Project.objects.filter(external_id__in=latest)}
+    to_create, to_update = [], []
+    for external_id, link in latest.items():
+        project = projects.get(external_id)
+        if project is None:
+            to_create.append(
+                Project(
+                    external_id=external_id,
+                    name=link.name[:200],
+                    logo_url=link.logo_url[:1000],
+                    url=link.href[:1000],
+                    refer_type=link.refer_type[:16],
+                    last_seen_at=seen_at,
+                )
+            )
+            continue
+        if project.last_seen_at is not None and project.last_seen_at > seen_at:
+            continue
+        changed = (
+            project.name != link.name[:200]
+            or project.logo_url != link.logo_url[:1000]
+            or project.url != link.href[:1000]
+            or project.refer_type != link.refer_type[:16]
+        )
+        project.last_seen_at = seen_at
+        if changed:
+            project.name = link.name[:200]
+            project.logo_url = link.logo_url[:1000]
+            project.url = link.href[:1000]
+            project.refer_type = link.refer_type[:16]
+        to_update.append(project)
+    if to_create:
+        Project.objects.bulk_create(to_create, ignore_conflicts=True)
+        created_ids = [p.external_id for p in to_create]
+        projects.update({p.external_id: p for p in Project.objects.filter(external_id__in=created_ids)})
+    if to_update:
+        now = timezone.now()
+        for project in to_update:
+            project.updated_at = now
+        Project.objects.bulk_update(
+            to_update, ["name", "logo_url", "url", "refer_type", "last_seen_at", "updated_at"]
+        )
+    return projects
+
+
+def mentions_sync(*, article: Article) -> list[ProjectMention]:
+    """Make ``article``'s mentions exactly the project links of its body.
+
+    Must run inside the transaction that saved the body. Returns the new mentions.
+    """
+    links, _unidentified = project_links_extract(article.body)
+    projects = projects_upsert(links=links, seen_at=article.published_at)
+    ProjectMention.objects.filter(article=article).delete()
+    mentions = [
+        ProjectMention(
+            article=article,
+            project=projects[link.external_id],
+            refer_type=link.refer_type[:16],
+            href=link.href[:1000],
+            anchor_text=link.text,
+            position=position,
+        )
+        for position, link in enumerate(links)
+    ]
+    return ProjectMention.objects.bulk_create(mentions)

@@ -1,0 +1,51 @@
+"""Shared fixtures: a temporary MEDIA_ROOT for every test, the legacy corpus when present."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("MASTHEAD_CORPUS", REPO_ROOT.parent / "shared" / "corpus"))
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """../shared/corpus (test data only); tests using it skip when it is absent."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"legacy corpus not found at {CORPUS}")
+    return CORPUS
+
+
+@pytest.fixture
+def write_post(tmp_path):
+    """Write a legacy post under a fresh import root and return its path."""
+    root = tmp_path / "posts"
+
+    def write(relative: str, text: str | bytes) -> Path:
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    write.root = root
+    return write
