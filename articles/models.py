@@ -171,6 +171,9 @@ class Article(models.Model):
 
     head_image = models.ImageField(_("题图"), upload_to="heads/%Y/%m/", blank=True)
     head_image_alt = models.CharField(_("题图说明"), max_length=300, blank=True)
+    # Focal point as fractions of width and height (0..1); crops keep it in frame.
+    head_image_focal_x = models.FloatField(_("焦点 X"), null=True, blank=True)
+    head_image_focal_y = models.FloatField(_("焦点 Y"), null=True, blank=True)
     head_image_url = models.URLField(_("题图原地址"), max_length=1000, blank=True)
     thumbnail = models.ImageField(_("缩略图"), upload_to="thumbs/%Y/%m/", blank=True)
     thumbnail_url = models.URLField(_("缩略图原地址"), max_length=1000, blank=True)
@@ -203,7 +206,10 @@ class Article(models.Model):
         verbose_name_plural = _("文章")
         ordering = ["-published_at", "-id"]
         indexes = [models.Index(fields=["status", "-published_at", "-id"], name="article_feed_idx")]
-        permissions = [("publish_article", _("可以发布文章"))]
+        permissions = [
+            ("publish_article", _("可以发布文章")),
+            ("import_articles", _("可以导入旧文章")),
+        ]
 
     def __str__(self) -> str:
         return self.title

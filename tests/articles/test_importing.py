@@ -81,7 +81,7 @@ def test_changed_file_updates_the_same_article(write_post):
 
 def test_broken_yaml_is_reported_and_the_rest_goes_on(write_post):
     write_post("good.md", SEED_POST)
-    write_post("bad.md", "\n---\ntitle: \"\"\"\"'x'\"\"\"\"\nauthor: a\n---\nbody")
+    write_post("bad.md", '\n---\ntitle: """"\'x\'""""\nauthor: a\n---\nbody')
     results = {r.path: r for r in run(write_post.root)}
     assert results["good.md"].status == "created"
     assert results["bad.md"].status == "failed"

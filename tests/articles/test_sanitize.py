@@ -25,7 +25,7 @@ def test_keeps_project_link_anchor_and_data_attributes():
         ('<form action="/x"><input name="q"></form>', "form"),
         ('<p style="color:red" onclick="x()">t</p>', "onclick"),
         ("<style>body{display:none}</style><p>t</p>", "display"),
-        ('<svg><script>alert(1)</script></svg>', "svg"),
+        ("<svg><script>alert(1)</script></svg>", "svg"),
         ('<a class="evil project-link" data-foo="1" href="/x">x</a>', "evil"),
     ],
 )

@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from articles.models import Article, Credit
 from articles.services.articles import article_save
-from tests.factories import ArticleFactory, AuthorFactory, CreditFactory, ProjectFactory, ProjectMentionFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CreditFactory,
+    ProjectFactory,
+    ProjectMentionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -151,9 +157,7 @@ def test_list_query_count_does_not_grow_with_articles(client, django_assert_max_
 
 def test_article_page_query_count_is_fixed(client, django_assert_max_num_queries, article):
     for n in range(10):
-        article.body += (
-            f'<p><a class="project-link" data-id="{n}" data-name="项目{n}" href="https://e.example/{n}">x</a></p>'
-        )
+        article.body += f'<p><a class="project-link" data-id="{n}" data-name="项目{n}" href="https://e.example/{n}">x</a></p>'
     article_save(article=article)
     with django_assert_max_num_queries(8):
         assert client.get(f"/p/{article.pk}/").status_code == 200
