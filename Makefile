@@ -12,6 +12,7 @@ help:
 	@echo "make run    - create .venv, install, migrate, import demo posts, create admin, serve on 127.0.0.1:$(PORT)"
 	@echo "make test   - run the whole test suite (SQLite; PostgreSQL when DATABASE_URL is set)"
 	@echo "make lint   - ruff check"
+	@echo "make bench-import - import ../shared/corpus cycled to 10,000 posts into a fresh database (SQLite, or DATABASE_URL)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || { py=$$(scripts/find-python) && echo "Using $$py" && $$py -m venv $(VENV); }
@@ -34,6 +35,11 @@ test-postgres: venv
 
 lint: venv
 	$(VENV)/bin/ruff check .
+
+bench: bench-import
+
+bench-import: venv
+	$(PY) bench/import_bench.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache

@@ -174,6 +174,14 @@ MASTHEAD_SITE_DESCRIPTION = os.environ.get("MASTHEAD_SITE_DESCRIPTION", "科技�
 ARTICLES_PAGE_SIZE = int(os.environ.get("ARTICLES_PAGE_SIZE", "20"))
 # Hexo's permalink pattern used for legacy redirects when a post has no `permalink` of its own.
 ARTICLES_LEGACY_PERMALINK = os.environ.get("ARTICLES_LEGACY_PERMALINK", ":year/:month/:day/:title/")
+# Legacy import limits: one post file, a .zip archive (uncompressed total, members, compression
+# ratio), and images fetched with --fetch-images.
+ARTICLES_IMPORT_MAX_FILE_BYTES = 5 * 1024 * 1024
+ARTICLES_IMPORT_MAX_ARCHIVE_BYTES = 512 * 1024 * 1024
+ARTICLES_IMPORT_MAX_ARCHIVE_MEMBERS = 100_000
+ARTICLES_IMPORT_MAX_COMPRESSION_RATIO = 100
+ARTICLES_IMPORT_IMAGE_MAX_BYTES = 10 * 1024 * 1024
+ARTICLES_IMPORT_IMAGE_TIMEOUT = 10
 
 from .ckeditor import *  # noqa: E402,F403  (CKEditor 5 toolbar and HTML support)
 

@@ -85,7 +85,7 @@ def test_broken_yaml_is_reported_and_the_rest_goes_on(write_post):
     results = {r.path: r for r in run(write_post.root)}
     assert results["good.md"].status == "created"
     assert results["bad.md"].status == "failed"
-    assert "line 3" in results["bad.md"].error
+    assert "第 3 行" in results["bad.md"].error
     assert Article.objects.count() == 1
 
 
