@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from articles.models import Article, Author, Category, Credit, Project, ProjectMention, Tag
+from articles.permalinks import legacy_permalink_candidates
 
 
 def _credits_prefetch() -> Prefetch:
@@ -80,3 +81,21 @@ def project_get(*, external_id: str) -> Project:
 
 def project_articles(*, project: Project) -> QuerySet[Article]:
     return article_list_published().filter(mentions__project=project).distinct()
+
+
+def article_id_for_legacy_url(*, path: str) -> int | None:
+    """The published article an old Hexo URL ``path`` stood for, if any: one indexed query.
+
+    ``path`` is the decoded request path; the forms Hexo served (``a/``, ``a/index.html``,
+    ``a.html``, ``a``) all match. When several articles claim a permalink, the oldest wins.
+    """
+    candidates = legacy_permalink_candidates(path)
+    if not candidates:
+        return None
+    return (
+        Article.objects.published()
+        .filter(legacy_permalink__in=candidates)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )

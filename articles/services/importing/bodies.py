@@ -14,10 +14,6 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
-from articles.text import plain_text, truncate_chars
-
-MORE_EXCERPT_LENGTH = 500
-
 _markdown = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 _HTML_BODY = re.compile(
     r"^<(?:!doctype|html|body|div|p|section|article|table|h[1-6]|ul|ol|figure|blockquote|pre)[\s>/]",
@@ -31,7 +27,7 @@ _MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 class RenderedBody:
     html: str
     is_markdown: bool
-    more_excerpt: str  # plain text before <!--more-->, "" when there is no marker
+    before_more: str | None  # the HTML before <!--more-->, None when there is no marker
 
 
 def is_html_body(content: str) -> bool:
@@ -46,11 +42,10 @@ def _unwrap_div(html: str) -> str:
 
 
 def body_render(content: str) -> RenderedBody:
-    """HTML for a post's content (not yet cleaned), and its ``<!--more-->`` excerpt."""
+    """HTML for a post's content (not yet cleaned), and what comes before ``<!--more-->``."""
     stripped = content.strip()
     is_markdown = not is_html_body(stripped)
     html = _markdown.render(stripped) if is_markdown else _unwrap_div(stripped)
-    more_excerpt = ""
-    if (match := _MORE.search(html)) is not None:
-        more_excerpt = truncate_chars(plain_text(html[: match.start()]), MORE_EXCERPT_LENGTH)
-    return RenderedBody(html=html, is_markdown=is_markdown, more_excerpt=more_excerpt)
+    match = _MORE.search(html)
+    before_more = html[: match.start()] if match is not None else None
+    return RenderedBody(html=html, is_markdown=is_markdown, before_more=before_more)

@@ -35,6 +35,7 @@ def default_workers() -> int:
         available = os.cpu_count() or 1
     return max(1, min(available, MAX_WORKERS))
 
+
 Outcome = LegacyPost | ImportResult  # a parsed post, or the file's skipped/failed result
 
 

@@ -26,21 +26,22 @@ from pathlib import PurePosixPath
 
 from django.utils.translation import gettext as _
 
+from articles.permalinks import legacy_permalink_build, permalink_normalize
 from articles.services.articles import body_prepare
 from articles.services.credits import Byline
 from articles.services.dates import parse_date
 from articles.services.frontmatter import FrontMatterError, front_matter_read
 from articles.services.importing.bodies import body_render
-from articles.services.importing.permalinks import legacy_permalink_build, permalink_normalize
 from articles.services.importing.results import NotAPostError, PostError
 from articles.services.mentions import ProjectLink, project_links_extract
-from articles.text import excerpt_from_html, plain_text
+from articles.text import excerpt_from_html, plain_text, truncate_chars
 
 TITLE_MAX = 500
 NAME_MAX = 100  # django-taggit's name length
 URL_MAX = 1000
 SOURCE_MAX = 200
 DRAFTS_FOLDER = "_drafts"
+MORE_EXCERPT_LENGTH = 500
 
 # Keys with a home on the model; every other key goes to Article.extra.
 KNOWN_KEYS = frozenset(
@@ -192,16 +193,16 @@ def _dates(data: dict, mtime: datetime, extra: dict, warnings: list[str]) -> tup
     return published_at, modified_at
 
 
-def _excerpt(data: dict, more_excerpt: str, body: str, extra: dict) -> str:
-    if (excerpt := plain_text(js_string(data.get("excerpt")))) != "":
-        if data.get("description") is not None:
-            extra["description"] = _json_safe(data["description"])
-        return excerpt
-    if (description := plain_text(js_string(data.get("description")))) != "":
-        return description
-    if data.get("description") is not None:
-        extra["description"] = _json_safe(data["description"])
-    return more_excerpt or excerpt_from_html(body)
+def _excerpt(data: dict, before_more: str | None, body: str) -> str:
+    # excerpt, then description (also kept in extra: the model has no field of its own for it),
+    # then the text before <!--more--> (cleaned and without bylines, like the body), then the
+    # body's opening text as article_save does.
+    for key in ("excerpt", "description"):
+        if text := plain_text(js_string(data.get(key))):
+            return text
+    if before_more is not None and (text := plain_text(body_prepare(before_more).html)):
+        return truncate_chars(text, MORE_EXCERPT_LENGTH)
+    return excerpt_from_html(body)
 
 
 def post_parse(*, path: str, raw: bytes, mtime: datetime, digest: str | None = None) -> LegacyPost:
@@ -258,7 +259,7 @@ def post_parse(*, path: str, raw: bytes, mtime: datetime, digest: str | None = N
         body=prepared.html,
         bylines=prepared.bylines,
         links=links,
-        excerpt=_excerpt(data, rendered.more_excerpt, prepared.html, extra),
+        excerpt=_excerpt(data, rendered.before_more, prepared.html),
         published_at=published_at,
         modified_at=modified_at,
         is_draft=is_draft,

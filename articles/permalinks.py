@@ -1,4 +1,4 @@
-"""Hexo permalinks: where a legacy post used to live, so the old URL can redirect to ``/p/<id>/``.
+"""Hexo permalinks: where a legacy post lived, so its old URL can redirect to ``/p/<id>/``. Pure.
 
 A post's own front-matter ``permalink`` wins; otherwise ``ARTICLES_LEGACY_PERMALINK`` (Hexo's
 ``permalink`` setting, default ``:year/:month/:day/:title/``) is filled in as Hexo does, with the
