@@ -176,3 +176,18 @@ def test_the_command_takes_the_flag(write_post, image_server):
     write(write_post, image_server.route("/head.png", image_bytes()))
     call_command("import_markdown", str(write_post.root), "--fetch-images", stdout=io.StringIO())
     assert Article.objects.get().head_image
+
+
+def test_a_changed_image_url_replaces_the_stored_copy(write_post, image_server):
+    path = write(write_post, image_server.route("/old.png", image_bytes()))
+    run(write_post.root, fetch_images=True)
+    assert Article.objects.get().head_image.name.endswith("old.png")
+    new = image_server.route("/new.png", image_bytes("JPEG"))
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(image_server.url + "/old.png", new), encoding="utf-8"
+    )
+    (result,) = run(write_post.root)
+    article = Article.objects.get()
+    assert result.status == "updated" and not article.head_image and article.head_image_src == new
+    run(write_post.root, fetch_images=True)
+    assert Article.objects.get().head_image.name.endswith("new.jpg")

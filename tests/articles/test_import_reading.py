@@ -339,3 +339,8 @@ def test_a_project_link_without_data_id_stays_a_plain_link_with_a_warning():
     assert post.links == []
     assert '<a class="project-link" href="https://e/x">未知公司</a>' in post.body
     assert post.warnings == ["项目链接「未知公司」缺少 data-id：保留为普通链接，不记为项目提及"]
+
+
+def test_a_path_too_long_to_store_fails():
+    with pytest.raises(PostError, match="路径过长"):
+        parse("---\ntitle: t\n---\nx", path="a/" * 600 + "b.md")

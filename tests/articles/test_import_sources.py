@@ -169,3 +169,21 @@ def test_uploaded_files_and_archives_are_inputs_too(tmp_path):
     archive = make_zip(tmp_path / "x.zip", ["in-zip.md"]).read_bytes()
     results = run(Upload("单篇.md", POST.format(title="单篇").encode()), Upload("x.zip", archive))
     assert {path: r.status for path, r in results.items()} == {"单篇.md": "created", "in-zip.md": "created"}
+
+
+def zip_with_raw_name(path, raw_name: bytes):
+    """An archive whose member name is ``raw_name`` without the UTF-8 flag, as Windows and
+    Info-ZIP write them (zipfile itself always flags non-ASCII names as UTF-8)."""
+    placeholder = b"p" * (len(raw_name) - 3) + b".md"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(placeholder.decode(), POST.format(title="编码"))
+    path.write_bytes(path.read_bytes().replace(placeholder, raw_name))
+    return path
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_zip_member_names_without_the_utf8_flag_are_decoded(tmp_path, encoding):
+    archive = zip_with_raw_name(tmp_path / "names.zip", "新媒体/快讯.md".encode(encoding))
+    with zipfile.ZipFile(archive) as check:
+        assert not check.infolist()[0].flag_bits & 0x800
+    assert list(run(archive)) == ["新媒体/快讯.md"]

@@ -102,7 +102,7 @@ def test_the_batch_writer_derives_what_article_save_derives(write_post):
     assert list(imported.mentions.values_list("project__external_id", "anchor_text", "position")) == mentions
 
 
-def test_a_hexo_site_imports_every_variant(settings):
+def test_a_hexo_site_imports_every_variant():
     results = by_path(run(FIXTURE_SITE))
     assert {path: r.status for path, r in results.items()} == {
         "README.md": "skipped",

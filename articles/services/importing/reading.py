@@ -39,6 +39,7 @@ from articles.text import excerpt_from_html, plain_text, truncate_chars
 TITLE_MAX = 500
 NAME_MAX = 100  # django-taggit's name length
 URL_MAX = 1000
+PATH_MAX = 1000  # Article.legacy_path
 SOURCE_MAX = 200
 DRAFTS_FOLDER = "_drafts"
 MORE_EXCERPT_LENGTH = 500
@@ -211,6 +212,9 @@ def post_parse(*, path: str, raw: bytes, mtime: datetime, digest: str | None = N
     Raises ``NotAPostError`` for a file with no front matter, ``PostError`` (with the reason, and
     line and column for YAML errors) for a file that cannot be imported.
     """
+    if len(path) > PATH_MAX:
+        limits = {"length": len(path), "limit": PATH_MAX}
+        raise PostError(_("路径过长（%(length)d 个字符，上限 %(limit)d）") % limits)
     warnings: list[str] = []
     text = _decode(raw, warnings)
     try:

@@ -34,6 +34,7 @@ ARCHIVE_SUFFIX = ".zip"
 # Members this large must not be compressed better than the ratio limit (text rarely reaches 20:1).
 _RATIO_CHECK_BYTES = 64 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_UTF8_FLAG = 0x800
 
 
 class SourceError(PostError):
@@ -129,6 +130,23 @@ def member_path(name: str) -> str:
     return "/".join(parts)
 
 
+def member_name(info: zipfile.ZipInfo) -> str:
+    """A member's name decoded as its archiver meant it.
+
+    Without the UTF-8 flag, zipfile reads names as CP437, but Info-ZIP and macOS write UTF-8
+    and Chinese Windows writes GBK: the raw bytes are tried as UTF-8, then as GB18030.
+    """
+    if info.flag_bits & _UTF8_FLAG:
+        return info.filename
+    raw = info.orig_filename.encode("cp437")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
 def _member_mtime(info: zipfile.ZipInfo) -> datetime:
     try:
         return datetime(*info.date_time, tzinfo=site_timezone())
@@ -162,7 +180,7 @@ def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Impo
 def _is_post_member(info: zipfile.ZipInfo) -> bool:
     if info.is_dir():
         return False
-    parts = info.filename.replace("\\", "/").split("/")
+    parts = member_name(info).replace("\\", "/").split("/")
     # macOS archivers add __MACOSX/ and ._name resource forks beside the real files.
     if parts[0] == "__MACOSX" or any(_is_hidden(part) and part not in (".", "..") for part in parts):
         return False
@@ -197,10 +215,11 @@ def _archive_sources(
         ]
     found: list[PostSource | SourceFailure] = []
     for info in posts:
+        name = member_name(info)
         try:
-            relative = member_path(info.filename)
+            relative = member_path(name)
         except SourceError as error:
-            found.append(SourceFailure(path=info.filename, error=str(error)))
+            found.append(SourceFailure(path=name, error=str(error)))
             continue
         found.append(
             PostSource(path=relative, mtime=_member_mtime(info), reader=_member_reader(archive, info, limits))

@@ -80,6 +80,11 @@ def labels_get_or_create(*, model: type[TagBase], names: Iterable[str]) -> dict[
 
 
 def _apply(article: Article, post: LegacyPost) -> None:
+    # A stored copy of an image the post no longer names is stale: the new URL takes over.
+    if article.head_image and article.head_image_url != post.head_image_url:
+        article.head_image = ""
+    if article.thumbnail and article.thumbnail_url != post.thumbnail_url:
+        article.thumbnail = ""
     article.title = post.title
     article.body = post.body
     article.excerpt = post.excerpt
