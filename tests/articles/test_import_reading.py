@@ -344,3 +344,10 @@ def test_a_project_link_without_data_id_stays_a_plain_link_with_a_warning():
 def test_a_path_too_long_to_store_fails():
     with pytest.raises(PostError, match="路径过长"):
         parse("---\ntitle: t\n---\nx", path="a/" * 600 + "b.md")
+
+
+def test_a_project_link_with_an_overlong_data_id_is_not_a_mention():
+    anchor = f'<a class="project-link" data-id="{"9" * 65}" href="https://e/x">长编号</a>'
+    post = parse(f"---\ntitle: t\ndate: 2020-01-01\n---\n<p>{anchor}</p>")
+    assert post.links == []
+    assert post.warnings == ["项目链接「长编号」的 data-id 超过 64 个字符：保留为普通链接，不记为项目提及"]

@@ -40,6 +40,7 @@ TITLE_MAX = 500
 NAME_MAX = 100  # django-taggit's name length
 URL_MAX = 1000
 PATH_MAX = 1000  # Article.legacy_path
+EXTERNAL_ID_MAX = 64  # Project.external_id
 SOURCE_MAX = 200
 DRAFTS_FOLDER = "_drafts"
 MORE_EXCERPT_LENGTH = 500
@@ -242,6 +243,12 @@ def post_parse(*, path: str, raw: bytes, mtime: datetime, digest: str | None = N
     for text_of_link in unidentified:
         warnings.append(
             _("项目链接「%(text)s」缺少 data-id：保留为普通链接，不记为项目提及") % {"text": text_of_link}
+        )
+    for link in [link for link in links if len(link.external_id) > EXTERNAL_ID_MAX]:
+        links.remove(link)
+        warnings.append(
+            _("项目链接「%(text)s」的 data-id 超过 %(limit)d 个字符：保留为普通链接，不记为项目提及")
+            % {"text": link.text, "limit": EXTERNAL_ID_MAX}
         )
 
     categories = [_limited(name, NAME_MAX, "categories", warnings) for name in _names(data.get("categories"))]
