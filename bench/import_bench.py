@@ -5,7 +5,8 @@
                                                            # PostgreSQL: a fresh NAME_bench database
 
 Prints posts per second and the process's peak resident memory. Not a test: nothing is
-asserted. Environment: MASTHEAD_CORPUS (default ../shared/corpus), BENCH_POSTS (default 10000).
+asserted. Environment: MASTHEAD_CORPUS (default ../shared/corpus), BENCH_POSTS (default 10000),
+BENCH_WORKERS (parsing processes; default as ``import_markdown --workers``).
 """
 
 from __future__ import annotations
