@@ -16,13 +16,20 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
+def _empty_cache() -> None:
     from django.core.cache import cache
 
-    cache.clear()
+    if hasattr(cache, "delete_pattern"):  # django-redis: only this suite's keys, not the whole DB
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    _empty_cache()
     yield
-    cache.clear()
+    _empty_cache()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.text import character_count as _character_count
 from articles.text import reading_minutes
 
 register = template.Library()
@@ -41,3 +42,9 @@ def article_body(body: str) -> SafeString:
 def reading_time(body: str) -> int:
     """Minutes to read a body, counted in characters for CJK text."""
     return reading_minutes(body)
+
+
+@register.filter
+def character_count(body: str) -> int:
+    """Length of a body in characters (CJK) and words (Latin), as Chinese sites count it."""
+    return _character_count(body)
