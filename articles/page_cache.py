@@ -115,7 +115,8 @@ def reader_page(view):
                     add_never_cache_headers(response)
                 return response
             entry = _entry_from(response)
-            cache.set(key, entry, timeout=settings.ARTICLES_PAGE_CACHE_SECONDS)
+            if settings.ARTICLES_PAGE_CACHE_SECONDS > 0:
+                cache.set(key, entry, timeout=settings.ARTICLES_PAGE_CACHE_SECONDS)
         return _response_from(request, entry)
 
     return wrapper

@@ -14,7 +14,16 @@ from django.db.models.functions import Now, TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from articles.models import Article, Author, Category, Credit, Project, ProjectMention, Tag
+from articles.models import (
+    Article,
+    Author,
+    CategorizedArticle,
+    Category,
+    Credit,
+    Project,
+    ProjectMention,
+    Tag,
+)
 
 
 def _credits_prefetch() -> Prefetch:
@@ -54,10 +63,25 @@ def article_get_for_preview(*, pk: int) -> Article:
 def _article_detail_queryset(queryset: QuerySet[Article]) -> QuerySet[Article]:
     return queryset.prefetch_related(
         _credits_prefetch(),
-        "categories",
+        # Through the link table, in the order the categories were given (Hexo lists them
+        # outermost first), not alphabetically: the first one is the article's section.
+        Prefetch(
+            "categorizedarticle_set",
+            queryset=CategorizedArticle.objects.select_related("tag").order_by("id"),
+            to_attr="category_links",
+        ),
         "tags",
         Prefetch("mentions", queryset=ProjectMention.objects.select_related("project")),
     )
+
+
+def article_categories(*, article: Article) -> list[Category]:
+    """The article's categories in the order they were given (no query after the detail
+    selector; one query otherwise)."""
+    links = getattr(article, "category_links", None)
+    if links is None:
+        links = CategorizedArticle.objects.filter(content_object=article).select_related("tag").order_by("id")
+    return [link.tag for link in links]
 
 
 def article_projects(*, article: Article) -> list[Project]:
@@ -70,8 +94,8 @@ def article_projects(*, article: Article) -> list[Project]:
 
 def article_related(*, article: Article, limit: int) -> list[Article]:
     """Up to ``limit`` published articles sharing the most categories with ``article``, newest
-    first among equals. Expects ``article.categories`` prefetched; one query."""
-    category_ids = [category.pk for category in article.categories.all()]
+    first among equals. One query after the detail selector."""
+    category_ids = [category.pk for category in article_categories(article=article)]
     if not category_ids or limit <= 0:
         return []
     return list(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from articles.jsonld import absolute_url, article_images
 from articles.models import Article
+from articles.selectors import article_categories
 from articles.text import truncate_chars
 
 DESCRIPTION_LENGTH = 150
@@ -77,7 +78,7 @@ def list_meta(
 
 def article_meta(article: Article) -> PageMeta:
     """Meta for an article page; expects the detail selector's prefetches (no queries)."""
-    categories = [category.name for category in article.categories.all()]
+    categories = [category.name for category in article_categories(article=article)]
     images = article_images(article)
     return PageMeta(
         title=article.title,

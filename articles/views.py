@@ -70,7 +70,7 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        categories = list(article.categories.all())
+        categories = selectors.article_categories(article=article)
         crumbs = [(_("首页"), reverse("articles:home"))]
         if categories:
             crumbs.append((categories[0].name, categories[0].get_absolute_url()))

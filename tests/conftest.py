@@ -7,6 +7,12 @@ from pathlib import Path
 
 import pytest
 
+# Playwright's sync API runs an event loop in the test thread; Django must still allow the ORM
+# there (browser tests drive pages served by the test client and live server).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytest_plugins = ["tests.reader_site"]
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("MASTHEAD_CORPUS", REPO_ROOT.parent / "shared" / "corpus"))
 
