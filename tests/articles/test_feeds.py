@@ -38,7 +38,7 @@ def test_rss_feed_parses_without_errors_and_carries_full_content_categories_and_
     (content,) = item.content
     assert "<h2>行业观察</h2>" in content.value and "年收入增长超过一倍" in content.value
     # feedparser's sanitizer drops data-* attributes; the feed itself keeps the anchors intact.
-    assert "data-id=&quot;8301&quot;" in response.content.decode()
+    assert 'data-id="8301"' in response.content.decode()
     assert item.published_parsed[:6] == (2022, 3, 18, 1, 23, 51)
 
 
