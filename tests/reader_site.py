@@ -127,3 +127,20 @@ def reader_site(db, write_post) -> ReaderSite:
     for article in hidden.values():
         article.tags.add("企业服务")
     return ReaderSite(imported=imported, published=published, hidden=hidden)
+
+
+def reader_pages(site: ReaderSite) -> dict[str, str]:
+    """One URL per reader page type, for the HTML and accessibility checks."""
+    return {
+        "home": "/",
+        "home-page-2": "/?page=2",
+        "article": site.imported.get_absolute_url(),
+        "article-plain": site.published[2].get_absolute_url(),
+        "category": site.category.get_absolute_url(),
+        "tag": "/tags/企业服务/",
+        "author": site.writer.get_absolute_url(),
+        "project": site.project.get_absolute_url(),
+        "archive": "/archive/",
+        "archive-month": "/archive/2022/03/",
+        "not-found": "/p/999999/",
+    }
