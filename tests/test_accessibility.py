@@ -4,14 +4,15 @@ at desktop and phone widths, and reads without JavaScript.
 Chromium (Debian's /usr/bin/chromium, driven by Playwright) loads pages rendered beforehand by
 the Django test client and handed over through a request route: the pages see the test
 database (inside its transaction) and no server runs. Rendering happens before the browser
-asks, because Playwright's route handlers run where Django would open a second database
-connection, which cannot see the test's transaction.
+starts, because code running under Playwright's event loop gets its own database connection,
+which cannot see the test's transaction.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -36,9 +37,13 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, 
 BLOCKING_IMPACTS = ("serious", "critical")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Headless chromium; fails (never skips) when chromium or axe-core is missing."""
+@contextmanager
+def chromium():
+    """Headless chromium; fails (never skips) when chromium or axe-core is missing.
+
+    Used only after the pages are rendered: no database work may happen while Playwright's
+    event loop runs, or Django opens connections in another context that outlive the test
+    (PostgreSQL then refuses to drop the test database)."""
     if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
         pytest.fail(
             f"chromium not found at {CHROMIUM}: `apt-get install chromium` (or set MASTHEAD_CHROMIUM)."
@@ -49,8 +54,10 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 STATIC_ASSETS = ["/static/css/site.css", "/static/img/logo.png"]
@@ -97,45 +104,37 @@ def describe(violations: list[dict]) -> str:
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_reader_pages_have_no_serious_or_critical_axe_violations(
-    browser, client, reader_site, settings, viewport
-):
+def test_reader_pages_have_no_serious_or_critical_axe_violations(client, reader_site, settings, viewport):
     settings.ARTICLES_PAGE_SIZE = 2
     pages = reader_pages(reader_site)
-    context, page = open_page(browser, render_all(client, list(pages.values())), viewport=VIEWPORTS[viewport])
+    rendered = render_all(client, list(pages.values()))
     problems = {}
-    try:
+    with chromium() as browser:
+        _context, page = open_page(browser, rendered, viewport=VIEWPORTS[viewport])
         for name, url in pages.items():
             page.goto(f"http://testserver{url}")
             assert page.title(), name
             blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING_IMPACTS]
             if blocking:
                 problems[name] = describe(blocking)
-    finally:
-        context.close()
     assert problems == {}, "\n".join(f"{name}:\n{text}" for name, text in problems.items())
 
 
-def test_axe_check_does_catch_violations(browser, client):
+def test_axe_check_does_catch_violations():
     # Guards the check itself: a page with an unlabelled image link must be reported.
-    context, page = open_page(browser, render_all(client, []), viewport=VIEWPORTS["desktop"])
-    try:
+    with chromium() as browser:
+        _context, page = open_page(browser, {}, viewport=VIEWPORTS["desktop"])
         page.set_content('<html lang="zh-CN"><body><a href="/"><img src="x.png"></a></body></html>')
         assert any(v["id"] in {"link-name", "image-alt"} for v in axe_violations(page))
-    finally:
-        context.close()
 
 
-def test_articles_read_without_javascript(browser, client, reader_site):
+def test_articles_read_without_javascript(client, reader_site):
     url = reader_site.imported.get_absolute_url()
-    context, page = open_page(
-        browser, render_all(client, [url]), viewport=VIEWPORTS["phone"], javascript=False
-    )
-    try:
+    rendered = render_all(client, [url])
+    with chromium() as browser:
+        _context, page = open_page(browser, rendered, viewport=VIEWPORTS["phone"], javascript=False)
         page.goto(f"http://testserver{url}")
         assert page.locator("h1.article-title").is_visible()
         assert "年收入增长超过一倍" in page.locator(".article-body").inner_text()
         assert page.locator("link[rel=stylesheet]").count() == 1
         assert page.evaluate("document.styleSheets.length") == 1  # the stylesheet loaded
-    finally:
-        context.close()
