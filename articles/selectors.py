@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Now, TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -23,6 +23,7 @@ from articles.models import (
     Project,
     ProjectMention,
     Tag,
+    TaggedArticle,
 )
 
 
@@ -92,17 +93,38 @@ def article_projects(*, article: Article) -> list[Project]:
     return list(seen.values())
 
 
+# How many of the newest articles sharing a category are ranked for "related articles": enough
+# for relevance, few enough that an article page stays cheap in a 100,000-article archive.
+RELATED_CANDIDATES = 200
+
+
 def article_related(*, article: Article, limit: int) -> list[Article]:
     """Up to ``limit`` published articles sharing the most categories with ``article``, newest
-    first among equals. One query after the detail selector."""
+    first among equals, chosen among the ``RELATED_CANDIDATES`` newest that share any. One
+    query after the detail selector."""
     category_ids = [category.pk for category in article_categories(article=article)]
     if not category_ids or limit <= 0:
         return []
-    return list(
+    # EXISTS, not IN: the database walks the newest published articles by index and probes
+    # each one's categories, stopping after RELATED_CANDIDATES, instead of reading every
+    # article of a large category.
+    shares_a_category = Exists(
+        CategorizedArticle.objects.filter(content_object=OuterRef("pk"), tag_id__in=category_ids)
+    )
+    candidates = (
         Article.objects.published()
-        .filter(categories__in=category_ids)
+        .filter(shares_a_category)
         .exclude(pk=article.pk)
-        .annotate(shared_categories=Count("categories"))
+        .order_by("-published_at", "-id")
+        .values("pk")[:RELATED_CANDIDATES]
+    )
+    return list(
+        Article.objects.filter(pk__in=candidates)
+        .annotate(
+            shared_categories=Count(
+                "categorizedarticle", filter=Q(categorizedarticle__tag_id__in=category_ids)
+            )
+        )
         .defer("body", "extra", "excerpt")
         .order_by("-shared_categories", "-published_at", "-id")[:limit]
     )
@@ -187,38 +209,36 @@ def article_sitemap_items() -> QuerySet[Article]:
     return Article.objects.published().only("id", "updated_at", "published_at").order_by("published_at", "id")
 
 
-def _published_relation_filter(prefix: str) -> dict:
+def _published(prefix: str) -> dict:
     return {f"{prefix}__status": Article.Status.PUBLISHED, f"{prefix}__published_at__lte": Now()}
 
 
 def category_list_published() -> QuerySet[Category]:
-    """Categories with at least one published article, ``lastmod`` = their newest update."""
-    return (
-        Category.objects.filter(**_published_relation_filter("items__content_object"))
-        .annotate(lastmod=Max("items__content_object__updated_at"))
-        .order_by("slug")
-    )
+    """Categories with at least one published article (an EXISTS probe per category, not a
+    join over every article), by slug."""
+    return Category.objects.filter(
+        Exists(CategorizedArticle.objects.filter(tag=OuterRef("pk"), **_published("content_object")))
+    ).order_by("slug")
 
 
 def tag_list_published() -> QuerySet[Tag]:
-    return (
-        Tag.objects.filter(**_published_relation_filter("items__content_object"))
-        .annotate(lastmod=Max("items__content_object__updated_at"))
-        .order_by("slug")
-    )
+    return Tag.objects.filter(
+        Exists(TaggedArticle.objects.filter(tag=OuterRef("pk"), **_published("content_object")))
+    ).order_by("slug")
 
 
 def author_list_published() -> QuerySet[Author]:
-    return (
-        Author.objects.filter(**_published_relation_filter("credits__article"))
-        .annotate(lastmod=Max("credits__article__updated_at"))
-        .order_by("slug")
-    )
+    return Author.objects.filter(
+        Exists(Credit.objects.filter(author=OuterRef("pk"), **_published("article")))
+    ).order_by("slug")
 
 
 def project_list_published() -> QuerySet[Project]:
-    return (
-        Project.objects.filter(**_published_relation_filter("mentions__article"))
-        .annotate(lastmod=Max("mentions__article__updated_at"))
-        .order_by("external_id")
-    )
+    return Project.objects.filter(
+        Exists(ProjectMention.objects.filter(project=OuterRef("pk"), **_published("article")))
+    ).order_by("external_id")
+
+
+def article_latest_update() -> datetime | None:
+    """When a published article last changed (one aggregate)."""
+    return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]

@@ -2,30 +2,42 @@
 of page, each with ``lastmod``, and a Google News sitemap of the last 48 hours.
 
 Only published, due articles appear, and only categories, tags, authors and projects that
-have at least one (see ``articles.selectors``). Each section's ``get_latest_lastmod`` is one
-aggregate query, never a walk over every item.
+have at least one (see ``articles.selectors``). Articles carry their own ``lastmod``. A
+category, tag, author or project page changes whenever one of its articles does; giving each
+its own ``lastmod`` would cost an aggregate over all its articles, so those sections only
+report, in the index, the last time any published article changed (computed once per
+content generation and shared by every section).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.core.cache import cache
 from django.urls import reverse
-from django.utils.functional import cached_property
 
 from articles import selectors
+from articles.caching import content_state
 from articles.models import Article
 
 
-class _LastmodFromAnnotation(Sitemap):
-    """Items annotated with ``lastmod`` by their selector."""
+def latest_article_update() -> datetime | None:
+    """When a published article last changed; one query per content generation."""
+    key = f"articles:latest-update:{content_state()}"
+    latest = cache.get(key)
+    if latest is None:
+        latest = selectors.article_latest_update() or ""
+        cache.set(key, latest, timeout=settings.ARTICLES_PAGE_CACHE_SECONDS or 60)
+    return latest or None
 
-    def lastmod(self, item):
-        return item.lastmod
+
+class _ChangesWithArticles(Sitemap):
+    """A section whose pages change whenever a published article does."""
 
     def get_latest_lastmod(self):
-        return self.items().aggregate(latest=Max("lastmod"))["latest"]
+        return latest_article_update()
 
 
 class ArticleSitemap(Sitemap):
@@ -40,30 +52,30 @@ class ArticleSitemap(Sitemap):
         return max(item.updated_at, item.published_at)
 
     def get_latest_lastmod(self):
-        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        return latest_article_update()
 
 
-class CategorySitemap(_LastmodFromAnnotation):
+class CategorySitemap(_ChangesWithArticles):
     def items(self):
         return selectors.category_list_published()
 
 
-class TagSitemap(_LastmodFromAnnotation):
+class TagSitemap(_ChangesWithArticles):
     def items(self):
         return selectors.tag_list_published()
 
 
-class AuthorSitemap(_LastmodFromAnnotation):
+class AuthorSitemap(_ChangesWithArticles):
     def items(self):
         return selectors.author_list_published()
 
 
-class ProjectSitemap(_LastmodFromAnnotation):
+class ProjectSitemap(_ChangesWithArticles):
     def items(self):
         return selectors.project_list_published()
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(_ChangesWithArticles):
     """The home page and the archive index; both change whenever an article does."""
 
     def items(self) -> list[str]:
@@ -72,15 +84,8 @@ class PageSitemap(Sitemap):
     def location(self, item: str) -> str:
         return reverse(item)
 
-    @cached_property
-    def _latest(self):
-        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
-
     def lastmod(self, item: str):
-        return self._latest
-
-    def get_latest_lastmod(self):
-        return self._latest
+        return latest_article_update()
 
 
 class NewsSitemap(Sitemap):
@@ -98,7 +103,8 @@ class NewsSitemap(Sitemap):
         return max(item.updated_at, item.published_at)
 
     def get_latest_lastmod(self):
-        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+        # A few hundred rows at most, read by the publication-date index.
+        return max(self.items().values_list("updated_at", flat=True), default=None)
 
     def get_urls(self, page=1, site=None, protocol=None) -> list[dict]:
         urls = super().get_urls(page=page, site=site, protocol=protocol)
