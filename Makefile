@@ -37,11 +37,12 @@ run: venv
 	$(PY) manage.py ensure_superuser
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite runs on its own settings, whatever DJANGO_SETTINGS_MODULE says (dev by default here).
 test: venv node
-	$(PY) -m pytest
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest
 
 test-postgres: venv node
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/masthead} $(PY) -m pytest
+	DJANGO_SETTINGS_MODULE=cms.settings.test DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/masthead} $(PY) -m pytest
 
 lint: venv
 	$(VENV)/bin/ruff check .
