@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import selectors
@@ -219,7 +219,7 @@ class ArchiveMonthView(ArticleListView):
         return super().get_context_data(month=self.month, **kwargs)
 
 
-@require_GET
+@require_safe
 def robots_txt(request) -> HttpResponse:
     """``robots.txt``: everything but the admin may be crawled; the sitemaps are listed."""
     site_url = settings.MASTHEAD_SITE_URL

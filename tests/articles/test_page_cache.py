@@ -158,6 +158,14 @@ def test_conditional_requests_get_304_until_the_content_changes(client, reader_s
     assert changed.status_code == 200 and changed["ETag"] != etag
 
 
+def test_head_requests_are_answered_from_the_same_cache_entry(client, reader_site, django_assert_num_queries):
+    url = reader_site.imported.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    with django_assert_num_queries(0):
+        response = client.head(url)
+    assert response.status_code == 200 and response["ETag"] == etag and response.content == b""
+
+
 def test_anonymous_pages_are_public_revalidated_and_vary_on_cookie(client, reader_site):
     for url in ("/", reader_site.imported.get_absolute_url(), "/feed/", "/sitemap.xml"):
         response = client.get(url)

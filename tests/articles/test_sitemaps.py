@@ -123,6 +123,7 @@ def test_robots_txt_points_at_the_sitemaps(client):
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert "Sitemap: http://testserver/sitemap-news.xml" in lines
     assert "Disallow: /admin/" in lines
+    assert client.head("/robots.txt").status_code == 200
 
 
 def test_unknown_sitemap_section_is_404(client):
