@@ -41,6 +41,11 @@ def content_changed() -> None:
         cache.set(_GENERATION_KEY, 2, timeout=None)
 
 
+def _clock() -> float:
+    """This process's clock (a seam for tests: the cache's own expiry must not move with it)."""
+    return time.time()
+
+
 def _next_due_timestamp() -> float:
     """When the next published-but-scheduled article becomes visible (one indexed query)."""
     from articles.models import Article  # the cache module is imported before the app registry
@@ -67,7 +72,7 @@ def content_state() -> int:
     if next_due is None:
         next_due = _next_due_timestamp()
         cache.set(key, next_due, timeout=_NEXT_DUE_TTL)
-    if next_due != _NO_SCHEDULED_ARTICLE and time.time() >= next_due:
+    if next_due != _NO_SCHEDULED_ARTICLE and _clock() >= next_due:
         content_changed()
         generation = content_generation()
         cache.set(_NEXT_DUE_KEY.format(generation=generation), _next_due_timestamp(), _NEXT_DUE_TTL)
