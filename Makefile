@@ -6,12 +6,13 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
-.PHONY: help venv run test test-postgres lint bench bench-import clean
+.PHONY: help venv node run test test-postgres lint bench bench-import clean
 
 help:
 	@echo "make run    - create .venv, install, migrate, import demo posts, create admin, serve on 127.0.0.1:$(PORT)"
 	@echo "make test   - run the whole test suite (SQLite; PostgreSQL when DATABASE_URL is set)"
 	@echo "make lint   - ruff check"
+	@echo "make bench  - all benchmarks: reader pages (deep pagination over 100,000 articles) and bench-import"
 	@echo "make bench-import - import ../shared/corpus cycled to 10,000 posts into a fresh database (SQLite, or DATABASE_URL)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -19,27 +20,40 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
+# The HTML checker (vnu-jar, run with the machine's Java) and axe-core the suite uses, pinned by
+# package-lock.json. --ignore-scripts: vnu-jar's optional postinstall would try to fetch a JRE.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is required (node >= 18) for the HTML and accessibility checks" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
 venv: $(VENV)/.installed
 
+node: node_modules/.installed
+
+run: export MASTHEAD_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_markdown demo/posts
 	$(PY) manage.py ensure_superuser
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: venv
-	$(PY) -m pytest
+# The suite runs on its own settings, whatever DJANGO_SETTINGS_MODULE says (dev by default here).
+test: venv node
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest
 
-test-postgres: venv
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/masthead} $(PY) -m pytest
+test-postgres: venv node
+	DJANGO_SETTINGS_MODULE=cms.settings.test DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/masthead} $(PY) -m pytest
 
 lint: venv
 	$(VENV)/bin/ruff check .
 
-bench: bench-import
+# Benchmarks print figures; they are not tests. BENCH_ARTICLES=100000 by default.
+bench: venv bench-import
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) bench/pagination.py
 
 bench-import: venv
 	$(PY) bench/import_bench.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache
+	rm -rf $(VENV) node_modules db.sqlite3 media staticfiles .pytest_cache

@@ -1,5 +1,7 @@
 """Site-wide template context: the site's name, URL and description from settings."""
 
+from __future__ import annotations
+
 from django.conf import settings
 
 
@@ -8,4 +10,5 @@ def site(request) -> dict[str, str]:
         "site_name": settings.MASTHEAD_SITE_NAME,
         "site_url": settings.MASTHEAD_SITE_URL,
         "site_description": settings.MASTHEAD_SITE_DESCRIPTION,
+        "twitter_site": settings.MASTHEAD_TWITTER_SITE,
     }

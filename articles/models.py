@@ -205,7 +205,11 @@ class Article(models.Model):
         verbose_name = _("文章")
         verbose_name_plural = _("文章")
         ordering = ["-published_at", "-id"]
-        indexes = [models.Index(fields=["status", "-published_at", "-id"], name="article_feed_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="article_feed_idx"),
+            # "When did published content last change" (sitemaps' lastmod) without a table scan.
+            models.Index(fields=["status", "-updated_at"], name="article_updated_idx"),
+        ]
         permissions = [
             ("publish_article", _("可以发布文章")),
             ("import_articles", _("可以导入旧文章")),

@@ -1,12 +1,30 @@
-"""Reads shared by pages, feeds and the API. Each selector owns its ``select_related`` /
-``prefetch_related`` so a page costs the same few queries however many rows exist."""
+"""Reads shared by pages, feeds and sitemaps. Each selector owns its ``select_related`` /
+``prefetch_related`` so a page costs the same few queries however many rows exist.
+
+Every selector that returns articles for readers starts from ``Article.objects.published()``:
+drafts, articles in review, unpublished and scheduled articles never leave this module.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
+from datetime import datetime, timedelta
 
-from articles.models import Article, Author, Category, Credit, Project, ProjectMention, Tag
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Now, TruncMonth
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from articles.models import (
+    Article,
+    Author,
+    CategorizedArticle,
+    Category,
+    Credit,
+    Project,
+    ProjectMention,
+    Tag,
+    TaggedArticle,
+)
 from articles.permalinks import legacy_permalink_candidates
 
 
@@ -15,11 +33,21 @@ def _credits_prefetch() -> Prefetch:
 
 
 def article_list_published() -> QuerySet[Article]:
-    """Published, due articles, newest first, with what a list card shows."""
+    """Published, due articles, newest first, with what a list card shows (no body)."""
     return (
         Article.objects.published()
         .defer("body", "extra")
         .prefetch_related(_credits_prefetch(), "categories")
+        .order_by("-published_at", "-id")
+    )
+
+
+def article_list_for_feed() -> QuerySet[Article]:
+    """Published, due articles with their bodies, credits, categories and tags (feeds)."""
+    return (
+        Article.objects.published()
+        .defer("extra")
+        .prefetch_related(_credits_prefetch(), "categories", "tags")
         .order_by("-published_at", "-id")
     )
 
@@ -37,10 +65,25 @@ def article_get_for_preview(*, pk: int) -> Article:
 def _article_detail_queryset(queryset: QuerySet[Article]) -> QuerySet[Article]:
     return queryset.prefetch_related(
         _credits_prefetch(),
-        "categories",
+        # Through the link table, in the order the categories were given (Hexo lists them
+        # outermost first), not alphabetically: the first one is the article's section.
+        Prefetch(
+            "categorizedarticle_set",
+            queryset=CategorizedArticle.objects.select_related("tag").order_by("id"),
+            to_attr="category_links",
+        ),
         "tags",
         Prefetch("mentions", queryset=ProjectMention.objects.select_related("project")),
     )
+
+
+def article_categories(*, article: Article) -> list[Category]:
+    """The article's categories in the order they were given (no query after the detail
+    selector; one query otherwise)."""
+    links = getattr(article, "category_links", None)
+    if links is None:
+        links = CategorizedArticle.objects.filter(content_object=article).select_related("tag").order_by("id")
+    return [link.tag for link in links]
 
 
 def article_projects(*, article: Article) -> list[Project]:
@@ -51,12 +94,54 @@ def article_projects(*, article: Article) -> list[Project]:
     return list(seen.values())
 
 
+# How many of the newest articles sharing a category are ranked for "related articles": enough
+# for relevance, few enough that an article page stays cheap in a 100,000-article archive.
+RELATED_CANDIDATES = 200
+
+
+def article_related(*, article: Article, limit: int) -> list[Article]:
+    """Up to ``limit`` published articles sharing the most categories with ``article``, newest
+    first among equals, chosen among the ``RELATED_CANDIDATES`` newest that share any. One
+    query after the detail selector."""
+    category_ids = [category.pk for category in article_categories(article=article)]
+    if not category_ids or limit <= 0:
+        return []
+    # EXISTS, not IN: the database walks the newest published articles by index and probes
+    # each one's categories, stopping after RELATED_CANDIDATES, instead of reading every
+    # article of a large category.
+    shares_a_category = Exists(
+        CategorizedArticle.objects.filter(content_object=OuterRef("pk"), tag_id__in=category_ids)
+    )
+    candidates = (
+        Article.objects.published()
+        .filter(shares_a_category)
+        .exclude(pk=article.pk)
+        .order_by("-published_at", "-id")
+        .values("pk")[:RELATED_CANDIDATES]
+    )
+    return list(
+        Article.objects.filter(pk__in=candidates)
+        .annotate(
+            shared_categories=Count(
+                "categorizedarticle", filter=Q(categorizedarticle__tag_id__in=category_ids)
+            )
+        )
+        .defer("body", "extra", "excerpt")
+        .order_by("-shared_categories", "-published_at", "-id")[:limit]
+    )
+
+
 def category_get(*, slug: str) -> Category:
     return get_object_or_404(Category, slug=slug)
 
 
-def category_articles(*, category: Category) -> QuerySet[Article]:
-    return article_list_published().filter(categories=category)
+def _article_list(with_body: bool) -> QuerySet[Article]:
+    return article_list_for_feed() if with_body else article_list_published()
+
+
+def category_articles(*, category: Category, with_body: bool = False) -> QuerySet[Article]:
+    """Published articles in ``category``, newest first; ``with_body`` for feeds."""
+    return _article_list(with_body).filter(categories=category)
 
 
 def tag_get(*, slug: str) -> Tag:
@@ -71,16 +156,93 @@ def author_get(*, slug: str) -> Author:
     return get_object_or_404(Author, slug=slug)
 
 
-def author_articles(*, author: Author) -> QuerySet[Article]:
-    return article_list_published().filter(credits__author=author).distinct()
+def author_articles(*, author: Author, with_body: bool = False) -> QuerySet[Article]:
+    """Published articles crediting ``author`` in any role, newest first."""
+    # A subquery, not a join: an author credited twice on one article lists it once, and the
+    # list needs no DISTINCT (which would defeat the keyed page reads of DeepPaginator).
+    return _article_list(with_body).filter(pk__in=Credit.objects.filter(author=author).values("article_id"))
 
 
 def project_get(*, external_id: str) -> Project:
     return get_object_or_404(Project, external_id=external_id)
 
 
-def project_articles(*, project: Project) -> QuerySet[Article]:
-    return article_list_published().filter(mentions__project=project).distinct()
+def project_articles(*, project: Project, with_body: bool = False) -> QuerySet[Article]:
+    """Published articles mentioning ``project``, newest first."""
+    return _article_list(with_body).filter(
+        pk__in=ProjectMention.objects.filter(project=project).values("article_id")
+    )
+
+
+def _month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    """The first instant of ``year``/``month`` and of the month after, in the site's zone."""
+    start = timezone.make_aware(datetime(year, month, 1))
+    following = (start.replace(tzinfo=None) + timedelta(days=32)).replace(day=1)
+    return start, timezone.make_aware(following)
+
+
+def archive_articles(*, year: int, month: int) -> QuerySet[Article]:
+    """Published articles of one calendar month (Asia/Shanghai), newest first."""
+    start, end = _month_bounds(year, month)
+    return article_list_published().filter(published_at__gte=start, published_at__lt=end)
+
+
+def archive_months() -> list[dict]:
+    """``[{"month": aware datetime, "count": n}, ...]`` for every month with published
+    articles, newest first (one query)."""
+    return list(
+        Article.objects.published()
+        .annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(count=Count("id"))
+        .order_by("-month")
+    )
+
+
+def article_list_recent(*, hours: int) -> QuerySet[Article]:
+    """Published articles of the last ``hours`` hours, newest first (Google News sitemap)."""
+    since = timezone.now() - timedelta(hours=hours)
+    return Article.objects.published().filter(published_at__gte=since).order_by("-published_at", "-id")
+
+
+def article_sitemap_items() -> QuerySet[Article]:
+    """Every published article, oldest first so sitemap pages stay stable as new ones arrive."""
+    return Article.objects.published().only("id", "updated_at", "published_at").order_by("published_at", "id")
+
+
+def _published(prefix: str) -> dict:
+    return {f"{prefix}__status": Article.Status.PUBLISHED, f"{prefix}__published_at__lte": Now()}
+
+
+def category_list_published() -> QuerySet[Category]:
+    """Categories with at least one published article (an EXISTS probe per category, not a
+    join over every article), by slug."""
+    return Category.objects.filter(
+        Exists(CategorizedArticle.objects.filter(tag=OuterRef("pk"), **_published("content_object")))
+    ).order_by("slug")
+
+
+def tag_list_published() -> QuerySet[Tag]:
+    return Tag.objects.filter(
+        Exists(TaggedArticle.objects.filter(tag=OuterRef("pk"), **_published("content_object")))
+    ).order_by("slug")
+
+
+def author_list_published() -> QuerySet[Author]:
+    return Author.objects.filter(
+        Exists(Credit.objects.filter(author=OuterRef("pk"), **_published("article")))
+    ).order_by("slug")
+
+
+def project_list_published() -> QuerySet[Project]:
+    return Project.objects.filter(
+        Exists(ProjectMention.objects.filter(project=OuterRef("pk"), **_published("article")))
+    ).order_by("external_id")
+
+
+def article_latest_update() -> datetime | None:
+    """When a published article last changed (one aggregate)."""
+    return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
 def article_id_for_legacy_url(*, path: str) -> int | None:

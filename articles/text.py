@@ -35,6 +35,13 @@ def excerpt_from_html(html: str, length: int = EXCERPT_LENGTH) -> str:
     return truncate_chars(plain_text(html), length)
 
 
+def character_count(html: str) -> int:
+    """Length of ``html``'s text as Chinese readers count it: each CJK character is one,
+    each Latin word or number is one."""
+    text = plain_text(html)
+    return len(_CJK_CHAR.findall(text)) + len(_LATIN_WORD.findall(_CJK_CHAR.sub(" ", text)))
+
+
 def reading_minutes(html: str) -> int:
     """Minutes to read ``html``: CJK characters and Latin words counted separately."""
     text = plain_text(html)

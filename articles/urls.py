@@ -1,14 +1,48 @@
-from django.urls import path
+"""Reader-side URLs. Every page, feed and sitemap goes through the anonymous page cache."""
 
-from articles import views
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path, re_path
+
+from articles import feeds, views
+from articles.page_cache import reader_page
+from articles.sitemaps import SITEMAPS
 
 app_name = "articles"
 
+_SITEMAP_TEMPLATE = "sitemaps/sitemap.xml"
+
 urlpatterns = [
-    path("", views.ArticleListView.as_view(), name="home"),
-    path("p/<int:pk>/", views.ArticleDetailView.as_view(), name="detail"),
-    path("categories/<str:slug>/", views.CategoryView.as_view(), name="category"),
-    path("tags/<str:slug>/", views.TagView.as_view(), name="tag"),
-    path("authors/<str:slug>/", views.AuthorView.as_view(), name="author"),
-    path("projects/<str:external_id>/", views.ProjectView.as_view(), name="project"),
+    path("", reader_page(views.ArticleListView.as_view()), name="home"),
+    path("p/<int:pk>/", reader_page(views.ArticleDetailView.as_view()), name="detail"),
+    path("categories/<str:slug>/", reader_page(views.CategoryView.as_view()), name="category"),
+    path("categories/<str:slug>/feed/", reader_page(feeds.CategoryFeed()), name="category_feed"),
+    path("categories/<str:slug>/feed/atom/", reader_page(feeds.CategoryAtomFeed()), name="category_atom"),
+    path("tags/<str:slug>/", reader_page(views.TagView.as_view()), name="tag"),
+    path("authors/<str:slug>/", reader_page(views.AuthorView.as_view()), name="author"),
+    path("authors/<str:slug>/feed/", reader_page(feeds.AuthorFeed()), name="author_feed"),
+    path("authors/<str:slug>/feed/atom/", reader_page(feeds.AuthorAtomFeed()), name="author_atom"),
+    path("projects/<str:external_id>/", reader_page(views.ProjectView.as_view()), name="project"),
+    path("projects/<str:external_id>/feed/", reader_page(feeds.ProjectFeed()), name="project_feed"),
+    path("projects/<str:external_id>/feed/atom/", reader_page(feeds.ProjectAtomFeed()), name="project_atom"),
+    path("archive/", reader_page(views.ArchiveIndexView.as_view()), name="archive"),
+    re_path(
+        r"^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$",
+        reader_page(views.ArchiveMonthView.as_view()),
+        name="archive_month",
+    ),
+    path("feed/", reader_page(feeds.LatestArticlesFeed()), name="feed"),
+    path("feed/atom/", reader_page(feeds.LatestArticlesAtomFeed()), name="atom"),
+    path(
+        "sitemap.xml",
+        reader_page(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"},
+        name="sitemap_index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        reader_page(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS, "template_name": _SITEMAP_TEMPLATE},
+        name="sitemap_section",
+    ),
+    path("robots.txt", reader_page(views.robots_txt), name="robots"),
 ]

@@ -1,23 +1,60 @@
-"""Reader pages. Views parse the request, call a selector and render; nothing else."""
+"""Reader pages. Views parse the request, call selectors and render; nothing else.
+
+URLs wrap every reader view in ``articles.page_cache.reader_page`` (the anonymous full-page
+cache); this module knows nothing about caching.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
-from django.views.generic import DetailView, ListView
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import selectors
-from articles.jsonld import article_jsonld
+from articles.jsonld import article_jsonld, breadcrumbs_jsonld
+from articles.pagination import DeepPaginator
+from articles.seo import FeedLink, article_meta, list_meta
 
 
 class ArticleListView(ListView):
+    """The home page: the lead story, then the latest articles, paginated."""
+
     template_name = "articles/article_list.html"
     context_object_name = "articles"
+    paginator_class = DeepPaginator
+    allow_empty = True
 
     def get_paginate_by(self, queryset) -> int:
         return settings.ARTICLES_PAGE_SIZE
 
     def get_queryset(self):
         return selectors.article_list_published()
+
+    def page_title(self) -> str:
+        return settings.MASTHEAD_SITE_NAME
+
+    def page_description(self) -> str:
+        return settings.MASTHEAD_SITE_DESCRIPTION
+
+    def page_feed(self) -> FeedLink | None:
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        context["meta"] = list_meta(
+            title=self.page_title(),
+            description=self.page_description(),
+            path=self.request.path,
+            page=page.number if page else 1,
+            feed=self.page_feed(),
+        )
+        return context
 
 
 class ArticleDetailView(DetailView):
@@ -32,15 +69,29 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["projects"] = selectors.article_projects(article=self.object)
-        context["jsonld"] = article_jsonld(self.object)
+        article = self.object
+        categories = selectors.article_categories(article=article)
+        crumbs = [(_("首页"), reverse("articles:home"))]
+        if categories:
+            crumbs.append((categories[0].name, categories[0].get_absolute_url()))
+        crumbs.append((article.title, article.get_absolute_url()))
+        context.update(
+            categories=categories,
+            projects=selectors.article_projects(article=article),
+            related=selectors.article_related(article=article, limit=settings.ARTICLES_RELATED_COUNT),
+            breadcrumbs=crumbs,
+            jsonld=[article_jsonld(article), breadcrumbs_jsonld(crumbs)],
+            meta=article_meta(article),
+        )
         return context
 
 
-class _FilteredListView(ArticleListView):
-    """A list of articles belonging to one object (category, tag, author, project)."""
+class _OwnedListView(ArticleListView):
+    """A list of the articles belonging to one object (category, tag, author, project)."""
 
+    template_name: str
     context_owner_name: str
+    feed_route: str | None = None
 
     def get_owner(self):
         raise NotImplementedError
@@ -52,13 +103,27 @@ class _FilteredListView(ArticleListView):
         self.owner = self.get_owner()
         return self.owner_articles(self.owner)
 
+    def page_title(self) -> str:
+        return str(self.owner)
+
+    def page_feed(self) -> FeedLink | None:
+        if not self.feed_route:
+            return None
+        kwargs = dict(self.kwargs)
+        return FeedLink(
+            title=f"{settings.MASTHEAD_SITE_NAME}：{self.owner}",
+            rss=reverse(f"articles:{self.feed_route}_feed", kwargs=kwargs),
+            atom=reverse(f"articles:{self.feed_route}_atom", kwargs=kwargs),
+        )
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(**{self.context_owner_name: self.owner, **kwargs})
 
 
-class CategoryView(_FilteredListView):
+class CategoryView(_OwnedListView):
     template_name = "articles/category.html"
     context_owner_name = "category"
+    feed_route = "category"
 
     def get_owner(self):
         return selectors.category_get(slug=self.kwargs["slug"])
@@ -66,8 +131,11 @@ class CategoryView(_FilteredListView):
     def owner_articles(self, owner):
         return selectors.category_articles(category=owner)
 
+    def page_description(self) -> str:
+        return _("%(name)s 分类下的最新文章") % {"name": self.owner.name}
 
-class TagView(_FilteredListView):
+
+class TagView(_OwnedListView):
     template_name = "articles/tag.html"
     context_owner_name = "tag"
 
@@ -77,10 +145,14 @@ class TagView(_FilteredListView):
     def owner_articles(self, owner):
         return selectors.tag_articles(tag=owner)
 
+    def page_description(self) -> str:
+        return _("标签 %(name)s 下的文章") % {"name": self.owner.name}
 
-class AuthorView(_FilteredListView):
+
+class AuthorView(_OwnedListView):
     template_name = "articles/author.html"
     context_owner_name = "author"
+    feed_route = "author"
 
     def get_owner(self):
         return selectors.author_get(slug=self.kwargs["slug"])
@@ -88,13 +160,77 @@ class AuthorView(_FilteredListView):
     def owner_articles(self, owner):
         return selectors.author_articles(author=owner)
 
+    def page_description(self) -> str:
+        return self.owner.bio or _("%(name)s 的文章") % {"name": self.owner.name}
 
-class ProjectView(_FilteredListView):
+
+class ProjectView(_OwnedListView):
     template_name = "articles/project.html"
     context_owner_name = "project"
+    feed_route = "project"
 
     def get_owner(self):
         return selectors.project_get(external_id=self.kwargs["external_id"])
 
     def owner_articles(self, owner):
         return selectors.project_articles(project=owner)
+
+    def page_description(self) -> str:
+        return _("提及 %(name)s 的文章") % {"name": self.owner.name}
+
+
+class ArchiveIndexView(TemplateView):
+    """Every month with published articles, grouped by year."""
+
+    template_name = "articles/archive_index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        years: dict[int, list[dict]] = {}
+        for row in selectors.archive_months():
+            years.setdefault(row["month"].year, []).append(row)
+        context["years"] = years
+        context["meta"] = list_meta(
+            title=_("文章归档"), description=_("按月份浏览全部文章"), path=self.request.path
+        )
+        return context
+
+
+class ArchiveMonthView(ArticleListView):
+    """The published articles of one month, e.g. ``/archive/2022/03/``."""
+
+    template_name = "articles/archive_month.html"
+    allow_empty = False
+
+    def get_queryset(self):
+        try:
+            self.month = date(int(self.kwargs["year"]), int(self.kwargs["month"]), 1)
+        except ValueError as error:
+            raise Http404(_("没有这个月份")) from error
+        return selectors.archive_articles(year=self.month.year, month=self.month.month)
+
+    def page_title(self) -> str:
+        return _("%(year)s 年 %(month)s 月的文章") % {"year": self.month.year, "month": self.month.month}
+
+    def page_description(self) -> str:
+        return self.page_title()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(month=self.month, **kwargs)
+
+
+@require_safe
+def robots_txt(request) -> HttpResponse:
+    """``robots.txt``: everything but the admin may be crawled; the sitemaps are listed."""
+    site_url = settings.MASTHEAD_SITE_URL
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /ckeditor5/",
+        "Allow: /",
+        "",
+        f"Sitemap: {site_url}{reverse('articles:sitemap_index')}",
+        f"Sitemap: {site_url}{reverse('articles:sitemap_section', kwargs={'section': 'news'})}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -7,6 +7,12 @@ from pathlib import Path
 
 import pytest
 
+# Playwright's sync API runs an event loop in the test thread; Django must still allow the ORM
+# there (browser tests drive pages served by the test client and live server).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytest_plugins = ["tests.reader_site"]
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("MASTHEAD_CORPUS", REPO_ROOT.parent / "shared" / "corpus"))
 
@@ -16,13 +22,20 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
+def _empty_cache() -> None:
     from django.core.cache import cache
 
-    cache.clear()
+    if hasattr(cache, "delete_pattern"):  # django-redis: only this suite's keys, not the whole DB
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    _empty_cache()
     yield
-    cache.clear()
+    _empty_cache()
 
 
 @pytest.fixture

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.text import character_count as _character_count
 from articles.text import reading_minutes
 
 register = template.Library()
@@ -41,3 +43,18 @@ def article_body(body: str) -> SafeString:
 def reading_time(body: str) -> int:
     """Minutes to read a body, counted in characters for CJK text."""
     return reading_minutes(body)
+
+
+@register.filter
+def character_count(body: str) -> int:
+    """Length of a body in characters (CJK) and words (Latin), as Chinese sites count it."""
+    return _character_count(body)
+
+
+@register.filter
+def iso_datetime(value) -> str:
+    """ISO 8601 in the site's time zone, to the second (``2022-03-18T09:23:51+08:00``): valid
+    for ``<time datetime>``, which allows at most three fractional digits."""
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()

@@ -171,7 +171,19 @@ TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
 MASTHEAD_SITE_NAME = os.environ.get("MASTHEAD_SITE_NAME", "Masthead")
 MASTHEAD_SITE_URL = os.environ.get("MASTHEAD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 MASTHEAD_SITE_DESCRIPTION = os.environ.get("MASTHEAD_SITE_DESCRIPTION", "科技新闻与商业报道")
+# The publisher in structured data and feeds; the logo defaults to the one in static/img/.
+MASTHEAD_PUBLISHER_NAME = os.environ.get("MASTHEAD_PUBLISHER_NAME", MASTHEAD_SITE_NAME)
+MASTHEAD_PUBLISHER_LOGO_URL = os.environ.get("MASTHEAD_PUBLISHER_LOGO_URL", "")
+MASTHEAD_TWITTER_SITE = os.environ.get("MASTHEAD_TWITTER_SITE", "")  # e.g. @masthead
 ARTICLES_PAGE_SIZE = int(os.environ.get("ARTICLES_PAGE_SIZE", "20"))
+ARTICLES_FEED_SIZE = int(os.environ.get("ARTICLES_FEED_SIZE", "30"))
+ARTICLES_RELATED_COUNT = int(os.environ.get("ARTICLES_RELATED_COUNT", "5"))
+# Anonymous full-page cache: how long an entry lives at most (it is also dropped on every
+# content change), and the Cache-Control max-age browsers get (0: revalidate with ETag each time).
+ARTICLES_PAGE_CACHE_SECONDS = int(os.environ.get("ARTICLES_PAGE_CACHE_SECONDS", "600"))
+ARTICLES_BROWSER_CACHE_SECONDS = int(os.environ.get("ARTICLES_BROWSER_CACHE_SECONDS", "0"))
+ARTICLES_SITEMAP_LIMIT = int(os.environ.get("ARTICLES_SITEMAP_LIMIT", "5000"))
+ARTICLES_NEWS_SITEMAP_HOURS = int(os.environ.get("ARTICLES_NEWS_SITEMAP_HOURS", "48"))
 # Hexo's permalink pattern used for legacy redirects when a post has no `permalink` of its own.
 ARTICLES_LEGACY_PERMALINK = os.environ.get("ARTICLES_LEGACY_PERMALINK", ":year/:month/:day/:title/")
 # Legacy import limits: one post file, a .zip archive (uncompressed total, members, compression

@@ -1,7 +1,7 @@
 """Local development: DEBUG on, an insecure key only when none is given."""
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import env_bool, os
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-change-me"  # noqa: F405
@@ -10,3 +10,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Template edits show at once: no full-page cache in development unless asked for.
+ARTICLES_PAGE_CACHE_SECONDS = int(os.environ.get("ARTICLES_PAGE_CACHE_SECONDS", "0"))

@@ -1,4 +1,4 @@
-"""Test settings: fast hashing, in-memory cache, no manifest for static files."""
+"""Test settings: fast hashing, in-memory cache (Redis when REDIS_URL is set), plain static files."""
 
 from .base import *  # noqa: F403
 
@@ -8,7 +8,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:  # noqa: F405  (the suite then runs its cache tests against that Redis)
+    CACHES["default"]["KEY_PREFIX"] = "masthead-test"  # noqa: F405
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MASTHEAD_SITE_URL = "http://testserver"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
