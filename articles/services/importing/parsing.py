@@ -74,7 +74,7 @@ class PostParser:
 
     def __init__(self, *, workers: int) -> None:
         self._executor: ProcessPoolExecutor | None = None
-        if workers > 1:
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             self._executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
 
     def submit(self, jobs: list[ParseJob]) -> Callable[[], list[Outcome]]:
