@@ -12,7 +12,8 @@ help:
 	@echo "make run    - create .venv, install, migrate, import demo posts, create admin, serve on 127.0.0.1:$(PORT)"
 	@echo "make test   - run the whole test suite (SQLite; PostgreSQL when DATABASE_URL is set)"
 	@echo "make lint   - ruff check"
-	@echo "make bench  - reader-page benchmarks (deep pagination over 100,000 articles)"
+	@echo "make bench  - all benchmarks: reader pages (deep pagination over 100,000 articles) and bench-import"
+	@echo "make bench-import - import ../shared/corpus cycled to 10,000 posts into a fresh database (SQLite, or DATABASE_URL)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || { py=$$(scripts/find-python) && echo "Using $$py" && $$py -m venv $(VENV); }
@@ -48,8 +49,11 @@ lint: venv
 	$(VENV)/bin/ruff check .
 
 # Benchmarks print figures; they are not tests. BENCH_ARTICLES=100000 by default.
-bench: venv
+bench: venv bench-import
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) bench/pagination.py
+
+bench-import: venv
+	$(PY) bench/import_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 media staticfiles .pytest_cache

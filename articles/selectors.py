@@ -25,6 +25,7 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
+from articles.permalinks import legacy_permalink_candidates
 
 
 def _credits_prefetch() -> Prefetch:
@@ -242,3 +243,21 @@ def project_list_published() -> QuerySet[Project]:
 def article_latest_update() -> datetime | None:
     """When a published article last changed (one aggregate)."""
     return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
+
+def article_id_for_legacy_url(*, path: str) -> int | None:
+    """The published article an old Hexo URL ``path`` stood for, if any: one indexed query.
+
+    ``path`` is the decoded request path; the forms Hexo served (``a/``, ``a/index.html``,
+    ``a.html``, ``a``) all match. When several articles claim a permalink, the oldest wins.
+    """
+    candidates = legacy_permalink_candidates(path)
+    if not candidates:
+        return None
+    return (
+        Article.objects.published()
+        .filter(legacy_permalink__in=candidates)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )

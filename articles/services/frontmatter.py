@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import yaml
 import yamlcore
+from django.utils.translation import gettext as _
 
 try:  # libyaml is much faster; the pure-Python loader behaves the same.
     _Loader = yamlcore.CCoreLoader
@@ -24,15 +25,17 @@ _PREFIX_SEPARATOR = re.compile(r"^(-{3,}|;{3,})")
 _FRONT_MATTER = re.compile(r"^(-{3,}|;{3,})\r?\n([\s\S]+?)\r?\n\1\r?\n?([\s\S]*)")
 _FRONT_MATTER_NEW = re.compile(r"^([\s\S]+?)\r?\n(-{3,}|;{3,})\r?\n?([\s\S]*)")
 _LEADING_TABS = re.compile(r"\r?\n(\t+)")
+# "title:拓展" (no space after the colon): the usual cause of broken front matter in old posts.
+_KEY_WITHOUT_SPACE = re.compile(r"^[ \t]*([A-Za-z_][\w-]*):(?![\s/])\S", re.MULTILINE)
 
 
 class FrontMatterError(ValueError):
     """Front matter that Hexo's parser would reject; carries the position in the file."""
 
-    def __init__(self, reason: str, *, line: int | None = None, column: int | None = None):
+    def __init__(self, reason: str, *, line: int | None = None, column: int | None = None, hint: str = ""):
         self.reason, self.line, self.column = reason, line, column
-        where = f" (line {line}, column {column})" if line is not None else ""
-        super().__init__(f"{reason}{where}")
+        where = _("（第 %(line)d 行，第 %(column)d 列）") % {"line": line, "column": column} if line else ""
+        super().__init__(f"{reason}{where}{hint}")
 
 
 @dataclass(slots=True)
@@ -59,21 +62,28 @@ def _escape_tabs(raw: str) -> str:
     return _LEADING_TABS.sub(lambda m: "\n" + "  " * len(m.group(1)), raw)
 
 
+def _hint(raw: str, first_line: int) -> str:
+    if match := _KEY_WITHOUT_SPACE.search(raw):
+        line = raw.count("\n", 0, match.start()) + first_line
+        return _("；第 %(line)d 行的「%(key)s:」冒号后缺少空格") % {"line": line, "key": match.group(1)}
+    return ""
+
+
 def _parse_yaml(raw: str, first_line: int) -> object:
     try:
         return yaml.load(_escape_tabs(raw), Loader=_Loader)  # noqa: S506 (core schema, safe)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        reason = " ".join(filter(None, [error.context, error.problem])) or "invalid YAML"
+        problem = " ".join(filter(None, [error.context, error.problem])) or "invalid YAML"
+        reason = _("YAML front matter 有误：%(problem)s") % {"problem": problem}
+        hint = _hint(raw, first_line)
         if mark is None:
-            raise FrontMatterError(f"YAML front matter: {reason}") from error
-        raise FrontMatterError(
-            f"YAML front matter: {reason}",
-            line=mark.line + first_line,
-            column=mark.column + 1,
-        ) from error
+            raise FrontMatterError(reason, hint=hint) from error
+        line, column = mark.line + first_line, mark.column + 1
+        raise FrontMatterError(reason, line=line, column=column, hint=hint) from error
     except yaml.YAMLError as error:
-        raise FrontMatterError(f"YAML front matter: {error}") from error
+        reason = _("YAML front matter 有误：%(problem)s") % {"problem": error}
+        raise FrontMatterError(reason, hint=_hint(raw, first_line)) from error
 
 
 def _parse_json(raw: str) -> object:

@@ -186,6 +186,14 @@ ARTICLES_SITEMAP_LIMIT = int(os.environ.get("ARTICLES_SITEMAP_LIMIT", "5000"))
 ARTICLES_NEWS_SITEMAP_HOURS = int(os.environ.get("ARTICLES_NEWS_SITEMAP_HOURS", "48"))
 # Hexo's permalink pattern used for legacy redirects when a post has no `permalink` of its own.
 ARTICLES_LEGACY_PERMALINK = os.environ.get("ARTICLES_LEGACY_PERMALINK", ":year/:month/:day/:title/")
+# Legacy import limits: one post file, a .zip archive (uncompressed total, members, compression
+# ratio), and images fetched with --fetch-images.
+ARTICLES_IMPORT_MAX_FILE_BYTES = 5 * 1024 * 1024
+ARTICLES_IMPORT_MAX_ARCHIVE_BYTES = 512 * 1024 * 1024
+ARTICLES_IMPORT_MAX_ARCHIVE_MEMBERS = 100_000
+ARTICLES_IMPORT_MAX_COMPRESSION_RATIO = 100
+ARTICLES_IMPORT_IMAGE_MAX_BYTES = 10 * 1024 * 1024
+ARTICLES_IMPORT_IMAGE_TIMEOUT = 10
 
 from .ckeditor import *  # noqa: E402,F403  (CKEditor 5 toolbar and HTML support)
 

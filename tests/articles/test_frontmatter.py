@@ -38,3 +38,16 @@ def test_reader_agrees_with_hexo_on_the_36kr_corpus(corpus):
     assert front_matter_read(path.read_text(encoding="utf-8")).data["title"] == "12_00"
     path = corpus / "hexo-36kr/post/新媒体/1950.md"
     assert front_matter_read(path.read_text(encoding="utf-8")).data["title"] == 1950
+
+
+def test_a_key_without_a_space_after_its_colon_is_pointed_out():
+    with pytest.raises(FrontMatterError) as error:
+        front_matter_read("title: ok\ndate:2018-10-04\ntags: [a]\n---\nbody")
+    assert str(error.value).endswith("；第 2 行的「date:」冒号后缺少空格")
+    assert (error.value.line, error.value.column) == (3, 1)
+
+
+def test_urls_are_not_mistaken_for_keys_without_a_space():
+    with pytest.raises(FrontMatterError) as error:
+        front_matter_read("---\nlink:\n  http://example.com/a\ntitle: [x\n---\nbody")
+    assert "冒号后缺少空格" not in str(error.value)

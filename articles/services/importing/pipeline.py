@@ -1,0 +1,207 @@
+"""The import run: collect sources, then for each batch read, parse and write.
+
+Per batch: read the files (bounded), look up what earlier imports wrote (one query), skip
+unchanged files without parsing them, parse the rest (pure; on worker processes for large
+imports, overlapping the previous batch's writes), then write the batch in one transaction.
+If that transaction fails, it is rolled back and the batch is written again one file per
+transaction, so only the bad file fails. ``content_changed()`` runs once at the end
+when anything changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
+
+from articles.caching import content_changed
+from articles.models import Article
+from articles.services.importing.images import ImageLimits, article_images_fetch
+from articles.services.importing.parsing import Outcome, ParseJob, PostParser
+from articles.services.importing.reading import LegacyPost, content_digest
+from articles.services.importing.results import ImportResult, PostError
+from articles.services.importing.sources import (
+    ImportLimits,
+    PostSource,
+    SourceFailure,
+    sources_collect,
+)
+from articles.services.importing.writing import posts_write, skipped_warning
+
+BATCH_SIZE = 200
+Progress = Callable[[int, int], None]
+
+
+def _failed(path: str, error: object, warnings: list[str] | None = None) -> ImportResult:
+    return ImportResult(path=path, status="failed", warnings=warnings or [], error=str(error))
+
+
+def _imported(paths: list[str]) -> dict[str, Article]:
+    fields = ("id", "legacy_path", "legacy_hash", "version", "legacy_version")
+    return {a.legacy_path: a for a in Article.objects.filter(legacy_path__in=paths).only(*fields)}
+
+
+def _planned(post: LegacyPost, article: Article | None, overwrite: bool) -> ImportResult:
+    """What writing ``post`` would do (dry run)."""
+    result = ImportResult(path=post.path, status="created", warnings=list(post.warnings))
+    if article is not None:
+        result.article_id = article.pk
+        result.status = "updated"
+        if article.version != article.legacy_version and not overwrite:
+            result.status = "skipped"
+            result.warnings.append(skipped_warning())
+    return result
+
+
+def _write(posts: list[LegacyPost], overwrite: bool) -> list[ImportResult]:
+    """Write the batch in one transaction; if that fails, one transaction per post."""
+    try:
+        with transaction.atomic():
+            return posts_write(posts=posts, overwrite=overwrite)
+    except DatabaseError as error:
+        if len(posts) == 1:
+            reason = _("写入数据库失败：%(error)s") % {"error": error}
+            return [_failed(posts[0].path, reason, posts[0].warnings)]
+    results = []
+    for post in posts:
+        results.extend(_write([post], overwrite))
+    return results
+
+
+def _images_fetch(results: list[ImportResult]) -> bool:
+    ids = [r.article_id for r in results if r.article_id and r.status in ("created", "updated", "unchanged")]
+    fields = ("id", "head_image", "head_image_url", "thumbnail", "thumbnail_url")
+    by_id = {r.article_id: r for r in results}
+    fetched = False
+    limits = ImageLimits.from_settings()
+    for article in Article.objects.filter(pk__in=ids).only(*fields):
+        wanted = (article.head_image_url and not article.head_image) or (
+            article.thumbnail_url and not article.thumbnail
+        )
+        if wanted:
+            by_id[article.pk].warnings.extend(article_images_fetch(article=article, limits=limits))
+            fetched = fetched or bool(article.head_image or article.thumbnail)
+    return fetched
+
+
+@dataclass(slots=True)
+class _Batch:
+    """A batch whose files are read and whose parsing has started."""
+
+    size: int
+    results: dict[int, ImportResult]
+    known: dict[str, Article]
+    parsing: list[int]  # indexes of the files being parsed, in job order
+    collect: Callable[[], list[Outcome]]
+
+
+def _batch_start(batch: list[PostSource | SourceFailure], *, seen: set[str], parser: PostParser) -> _Batch:
+    """Read the batch's files, mark the unchanged ones, and start parsing the others."""
+    results: dict[int, ImportResult] = {}
+    read: list[tuple[int, PostSource, bytes, str]] = []
+    for index, source in enumerate(batch):
+        if isinstance(source, SourceFailure):
+            results[index] = _failed(source.path, source.error)
+        elif source.path in seen:
+            results[index] = _failed(source.path, _("本次导入中已有同一路径的文件：只导入第一个"))
+        else:
+            seen.add(source.path)
+            try:
+                raw = source.read()
+            except PostError as error:
+                results[index] = _failed(source.path, error)
+            else:
+                read.append((index, source, raw, content_digest(raw)))
+
+    known = _imported([source.path for _i, source, _r, _d in read])
+    jobs, parsing = [], []
+    for index, source, raw, digest in read:
+        article = known.get(source.path)
+        if article is not None and article.legacy_hash == digest:
+            results[index] = ImportResult(path=source.path, status="unchanged", article_id=article.pk)
+        else:
+            jobs.append(ParseJob(path=source.path, raw=raw, mtime=source.mtime, digest=digest))
+            parsing.append(index)
+    return _Batch(size=len(batch), results=results, known=known, parsing=parsing, collect=parser.submit(jobs))
+
+
+def _batch_finish(
+    batch: _Batch, *, overwrite: bool, dry_run: bool, fetch_images: bool
+) -> tuple[list[ImportResult], bool]:
+    """Wait for the batch's parsing, write it (unless a dry run); return its results in order."""
+    results, parsed = batch.results, []
+    for index, outcome in zip(batch.parsing, batch.collect(), strict=True):
+        if isinstance(outcome, ImportResult):
+            results[index] = outcome
+        else:
+            parsed.append((index, outcome))
+    changed = False
+    if dry_run:
+        for index, post in parsed:
+            results[index] = _planned(post, batch.known.get(post.path), overwrite)
+    elif parsed:
+        written = _write([post for _i, post in parsed], overwrite)
+        for (index, _post), result in zip(parsed, written, strict=True):
+            results[index] = result
+        changed = any(result.status in ("created", "updated") for result in written)
+    ordered = [results[index] for index in sorted(results)]
+    if fetch_images and not dry_run:
+        changed = _images_fetch(ordered) or changed
+    return ordered, changed
+
+
+def posts_import(
+    *,
+    inputs: Iterable[Path | BinaryIO],
+    overwrite: bool = False,
+    dry_run: bool = False,
+    fetch_images: bool = False,
+    workers: int = 1,
+    batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
+) -> Iterator[ImportResult]:
+    """Import every post under ``inputs``; yields one ``ImportResult`` per file, in order.
+
+    ``inputs``: files, directories (recursive) and ``.zip`` archives, as paths or uploaded files.
+    Never raises for a bad file: it is reported ``failed`` with its reason and the rest goes on.
+    ``dry_run`` writes nothing (and fetches nothing). ``fetch_images`` downloads remote head
+    images and thumbnails (see ``images``). ``workers > 1`` parses on that many forked processes
+    when there are at least two batches (only from a single-threaded process, such as a
+    management command). ``progress(done, total)`` is called as batches finish.
+    """
+    limits = ImportLimits.from_settings()
+    changed = False
+    with ExitStack() as stack:
+        sources = sources_collect(inputs=inputs, limits=limits, stack=stack)
+        total, done, seen = len(sources), 0, set()
+        parser = PostParser(workers=workers if total >= 2 * batch_size else 1)
+        stack.callback(parser.close)
+        if progress:
+            progress(0, total)
+        options = {"overwrite": overwrite, "dry_run": dry_run, "fetch_images": fetch_images}
+        try:
+            pending: _Batch | None = None
+            for start in range(0, total, batch_size):
+                # Parse this batch (on the pool) while the previous one is written.
+                current = _batch_start(sources[start : start + batch_size], seen=seen, parser=parser)
+                if pending is not None:
+                    results, batch_changed = _batch_finish(pending, **options)
+                    changed, done = changed or batch_changed, done + pending.size
+                    yield from results
+                    if progress:
+                        progress(done, total)
+                pending = current
+            if pending is not None:
+                results, batch_changed = _batch_finish(pending, **options)
+                changed = changed or batch_changed
+                yield from results
+                if progress:
+                    progress(total, total)
+        finally:
+            if changed:
+                content_changed()

@@ -1,0 +1,286 @@
+"""Reading one legacy file into a ``LegacyPost``, as Hexo reads it. Pure: no database access.
+
+* Encoding: UTF-8 (a BOM is dropped); otherwise GB18030 with a warning; otherwise a failure.
+* Front matter: ``articles.services.frontmatter`` (Hexo's split rules, YAML 1.2 core, ``;;;`` JSON).
+* Values as JavaScript sees them: a number title ``1950`` is the string ``"1950"``; ``published``
+  and ``comments`` are cast as Hexo's database casts booleans (only ``false``, ``"false"``, ``0``,
+  ``"0"`` and ``""`` are false), so ``published: no`` (a string in YAML 1.2) stays published,
+  with a warning.
+* Dates: ``articles.services.dates``; a missing or unparseable ``date`` is the file's
+  modification time, with a warning; ``updated`` is the modified date.
+* The body is rendered (``bodies``), cleaned and stripped of bylines (``body_prepare``), and its
+  project links are read (``project_links_extract``): the same pure functions ``article_save``
+  uses, so the importer derives exactly what an admin save would.
+* Front-matter keys the model has no field for are kept in ``extra``; nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePosixPath
+
+from django.utils.translation import gettext as _
+
+from articles.permalinks import legacy_permalink_build, permalink_normalize
+from articles.services.articles import body_prepare
+from articles.services.credits import Byline
+from articles.services.dates import parse_date
+from articles.services.frontmatter import FrontMatterError, front_matter_read
+from articles.services.importing.bodies import body_render
+from articles.services.importing.results import NotAPostError, PostError
+from articles.services.mentions import ProjectLink, project_links_extract
+from articles.text import excerpt_from_html, plain_text, truncate_chars
+
+TITLE_MAX = 500
+NAME_MAX = 100  # django-taggit's name length
+URL_MAX = 1000
+PATH_MAX = 1000  # Article.legacy_path
+EXTERNAL_ID_MAX = 64  # Project.external_id
+SOURCE_MAX = 200
+DRAFTS_FOLDER = "_drafts"
+MORE_EXCERPT_LENGTH = 500
+
+# Keys with a home on the model; every other key goes to Article.extra.
+KNOWN_KEYS = frozenset(
+    {
+        "title", "date", "updated", "categories", "tags", "author", "headimg", "thumbnail",
+        "comments", "published", "permalink", "excerpt",
+    }
+)  # fmt: skip
+# Strings YAML 1.1 read as false; YAML 1.2 (and so Hexo) reads them as true-ish strings.
+_YAML11_FALSE = frozenset({"no", "No", "NO", "off", "Off", "OFF"})
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+
+@dataclass(slots=True)
+class LegacyPost:
+    path: str
+    digest: str
+    title: str
+    body: str  # cleaned HTML, bylines taken out
+    bylines: list[Byline]
+    links: list[ProjectLink]
+    excerpt: str
+    published_at: datetime
+    modified_at: datetime | None
+    is_draft: bool
+    categories: list[str]
+    tags: list[str]
+    source: str
+    head_image_url: str
+    thumbnail_url: str
+    comments_enabled: bool
+    permalink: str
+    extra: dict
+    warnings: list[str] = field(default_factory=list)
+
+
+def content_digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def js_string(value: object) -> str:
+    """``String(value)`` as JavaScript (and so Hexo) writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return str(int(value)) if value.is_integer() and abs(value) < 1e21 else repr(value)
+    if isinstance(value, list | tuple):
+        return ",".join(js_string(item) for item in value)
+    return str(value)
+
+
+def hexo_bool(value: object, *, default: bool) -> bool:
+    """A boolean as Hexo's database (warehouse) casts it."""
+    if value is None:
+        return default
+    if value in ("false", "0"):
+        return False
+    return bool(value)
+
+
+def _names(value: object) -> list[str]:
+    """Categories or tags: a list, a single string, or Hexo's nested lists; deduplicated."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list | tuple) else [value]
+    flat: list[str] = []
+    for item in items:
+        if isinstance(item, list | tuple):
+            flat.extend(_names(item))
+        elif item is not None and (text := js_string(item).strip()):
+            flat.append(text)
+    return list(dict.fromkeys(flat))
+
+
+def _json_safe(value: object) -> object:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    return js_string(value)
+
+
+def _decode(raw: bytes, warnings: list[str]) -> str:
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError as error:
+            raise PostError(
+                _("无法识别编码：不是 UTF-8（第 %(utf8)d 字节无效），也不是 GB18030（第 %(gb)d 字节无效）")
+                % {"utf8": utf8_error.start, "gb": error.start}
+            ) from error
+        warnings.append(
+            _("文件不是有效的 UTF-8（第 %(byte)d 字节），已按 GB18030 解码") % {"byte": utf8_error.start}
+        )
+    if "\x00" in text:
+        raise PostError(_("文件含有 NUL 字符：可能是二进制文件或 UTF-16 编码，无法作为文章导入"))
+    return text.replace("\r\n", "\n")
+
+
+def _bool_field(data: dict, key: str, warnings: list[str]) -> bool:
+    value = data.get(key)
+    if isinstance(value, str) and value in _YAML11_FALSE:
+        warnings.append(
+            _("%(key)s: %(value)s 在 YAML 1.2 中是字符串，Hexo 视为真值：按 true 导入")
+            % {"key": key, "value": value}
+        )
+    return hexo_bool(value, default=True)
+
+
+def _limited(value: str, limit: int, key: str, warnings: list[str]) -> str:
+    if len(value) > limit:
+        warnings.append(_("%(key)s 超过 %(limit)d 个字符，已截断") % {"key": key, "limit": limit})
+        return value[:limit]
+    return value
+
+
+def _dates(data: dict, mtime: datetime, extra: dict, warnings: list[str]) -> tuple[datetime, datetime | None]:
+    published_at = parse_date(data.get("date"))
+    if published_at is None:
+        when = mtime.isoformat(timespec="seconds")
+        if data.get("date") is None:
+            warnings.append(_("缺少 date：使用文件修改时间 %(when)s") % {"when": when})
+        else:
+            extra["date"] = _json_safe(data["date"])
+            warnings.append(
+                _("date 值 %(value)s 不是有效日期：使用文件修改时间 %(when)s")
+                % {"value": js_string(data["date"]), "when": when}
+            )
+        published_at = mtime
+    modified_at = parse_date(data.get("updated"))
+    if modified_at is None and data.get("updated") is not None:
+        extra["updated"] = _json_safe(data["updated"])
+        value = js_string(data["updated"])
+        warnings.append(_("updated 值 %(value)s 不是有效日期：已忽略") % {"value": value})
+    return published_at, modified_at
+
+
+def _excerpt(data: dict, before_more: str | None, body: str) -> str:
+    # excerpt, then description (also kept in extra: the model has no field of its own for it),
+    # then the text before <!--more--> (cleaned and without bylines, like the body), then the
+    # body's opening text as article_save does.
+    for key in ("excerpt", "description"):
+        if text := plain_text(js_string(data.get(key))):
+            return text
+    if before_more is not None and (text := plain_text(body_prepare(before_more).html)):
+        return truncate_chars(text, MORE_EXCERPT_LENGTH)
+    return excerpt_from_html(body)
+
+
+def post_parse(*, path: str, raw: bytes, mtime: datetime, digest: str | None = None) -> LegacyPost:
+    """Read one legacy post. ``path`` is its key under the import root.
+
+    Raises ``NotAPostError`` for a file with no front matter, ``PostError`` (with the reason, and
+    line and column for YAML errors) for a file that cannot be imported.
+    """
+    if len(path) > PATH_MAX:
+        limits = {"length": len(path), "limit": PATH_MAX}
+        raise PostError(_("路径过长（%(length)d 个字符，上限 %(limit)d）") % limits)
+    warnings: list[str] = []
+    text = _decode(raw, warnings)
+    try:
+        front = front_matter_read(text)
+    except FrontMatterError as error:
+        raise PostError(str(error)) from error
+    if front.separator is None:
+        raise NotAPostError(_("没有 front matter：不是文章，已跳过"))
+    data = front.data
+    extra = {key: _json_safe(value) for key, value in data.items() if key not in KNOWN_KEYS}
+
+    title = _NEWLINES.sub(" ", js_string(data.get("title"))).strip()
+    # published: false, or a file in Hexo's _drafts folder, is a draft.
+    is_draft = not _bool_field(data, "published", warnings) or DRAFTS_FOLDER in path.split("/")[:-1]
+    if not title:
+        title = PurePosixPath(path).stem.strip() or _("无标题")
+        is_draft = True
+        warnings.append(_("缺少标题：按草稿导入，标题取自文件名「%(title)s」") % {"title": title})
+    title = _limited(title, TITLE_MAX, "title", warnings)
+    published_at, modified_at = _dates(data, mtime, extra, warnings)
+
+    rendered = body_render(front.content)
+    prepared = body_prepare(rendered.html)
+    links, unidentified = project_links_extract(prepared.html)
+    for text_of_link in unidentified:
+        warnings.append(
+            _("项目链接「%(text)s」缺少 data-id：保留为普通链接，不记为项目提及") % {"text": text_of_link}
+        )
+    for link in [link for link in links if len(link.external_id) > EXTERNAL_ID_MAX]:
+        links.remove(link)
+        warnings.append(
+            _("项目链接「%(text)s」的 data-id 超过 %(limit)d 个字符：保留为普通链接，不记为项目提及")
+            % {"text": link.text, "limit": EXTERNAL_ID_MAX}
+        )
+
+    categories = [_limited(name, NAME_MAX, "categories", warnings) for name in _names(data.get("categories"))]
+    tags = [_limited(name, NAME_MAX, "tags", warnings) for name in _names(data.get("tags"))]
+    if isinstance(data.get("permalink"), str | int) and js_string(data["permalink"]).strip():
+        permalink = permalink_normalize(js_string(data["permalink"]))
+    else:
+        permalink = legacy_permalink_build(
+            path=path,
+            title=title,
+            published_at=published_at,
+            categories=data.get("categories"),
+            front_matter_id=data.get("id"),
+        )
+    return LegacyPost(
+        path=path,
+        digest=digest or content_digest(raw),
+        title=title,
+        body=prepared.html,
+        bylines=prepared.bylines,
+        links=links,
+        excerpt=_excerpt(data, rendered.before_more, prepared.html),
+        published_at=published_at,
+        modified_at=modified_at,
+        is_draft=is_draft,
+        categories=categories,
+        tags=tags,
+        source=_limited(js_string(data.get("author")).strip(), SOURCE_MAX, "author", warnings),
+        head_image_url=_limited(js_string(data.get("headimg")).strip(), URL_MAX, "headimg", warnings),
+        thumbnail_url=_limited(js_string(data.get("thumbnail")).strip(), URL_MAX, "thumbnail", warnings),
+        comments_enabled=_bool_field(data, "comments", warnings),
+        permalink=_limited(permalink, URL_MAX, "permalink", warnings),
+        extra=extra,
+        warnings=warnings,
+    )
