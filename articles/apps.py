@@ -6,3 +6,17 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = _("内容")
+
+    def ready(self) -> None:
+        import reversion
+
+        from articles import signals
+        from articles.models import Article, CategorizedArticle, Credit, TaggedArticle
+
+        # Every article save is a revision; credits, categories and tags travel with it.
+        for model in (Credit, CategorizedArticle, TaggedArticle):
+            if not reversion.is_registered(model):
+                reversion.register(model)
+        if not reversion.is_registered(Article):
+            reversion.register(Article, follow=["credits", "categorizedarticle_set", "taggedarticle_set"])
+        signals.connect()

@@ -174,6 +174,9 @@ MASTHEAD_SITE_DESCRIPTION = os.environ.get("MASTHEAD_SITE_DESCRIPTION", "科技�
 ARTICLES_PAGE_SIZE = int(os.environ.get("ARTICLES_PAGE_SIZE", "20"))
 # Hexo's permalink pattern used for legacy redirects when a post has no `permalink` of its own.
 ARTICLES_LEGACY_PERMALINK = os.environ.get("ARTICLES_LEGACY_PERMALINK", ":year/:month/:day/:title/")
+# Uploaded images (head images and images in bodies): at most this many bytes and pixels.
+ARTICLES_IMAGE_MAX_BYTES = int(os.environ.get("ARTICLES_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
+ARTICLES_IMAGE_MAX_PIXELS = int(os.environ.get("ARTICLES_IMAGE_MAX_PIXELS", "40000000"))
 
 from .ckeditor import *  # noqa: E402,F403  (CKEditor 5 toolbar and HTML support)
 
