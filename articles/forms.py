@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django import forms
-from django.contrib.admin.widgets import AdminFileWidget
+from django.contrib.admin.widgets import AdminFileWidget, AdminSplitDateTime
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +23,23 @@ from articles.revisions import (
 from articles.sanitize import clean_html
 from articles.services.images import ImageRejected, image_check, image_normalize
 from articles.services.workflow import WRITER_STATUSES, user_can_publish
+
+
+class SecondsSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time inputs, with seconds shown (a save must not drop them)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.widgets[1].format = "%H:%M:%S"
+
+
+def _as_text_input_shows(value: str) -> str:
+    # A browser's <input type=text> drops line breaks; the form field then strips the ends.
+    return value.replace("\r", "").replace("\n", "").strip()
+
+
+def _as_textarea_sends(value: str) -> str:
+    return value.replace("\r\n", "\n").strip()
 
 
 class HeadImageField(forms.FileField):
@@ -88,6 +105,7 @@ class ArticleAdminForm(forms.ModelForm):
         widgets = {
             "body": ArticleBodyWidget(),
             "excerpt": forms.Textarea(attrs={"rows": 3}),
+            "published_at": SecondsSplitDateTime(),
         }
 
     def __init__(self, *args, user=None, current_version: int | None = None, **kwargs):
@@ -100,6 +118,27 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["status"].choices = [
                 (value, label) for value, label in self.fields["status"].choices if value in WRITER_STATUSES
             ]
+
+    # Values a browser cannot send back exactly (a title with a line break, a time with
+    # microseconds) are kept as stored when the editor left them as they were shown: saving an
+    # unchanged article changes nothing.
+
+    def _stored(self, name: str):
+        return getattr(self.instance, name) if self.instance.pk is not None else None
+
+    def clean_title(self):
+        value, stored = self.cleaned_data["title"], self._stored("title")
+        return stored if stored is not None and value == _as_text_input_shows(stored) else value
+
+    def clean_excerpt(self):
+        value, stored = _as_textarea_sends(self.cleaned_data["excerpt"]), self._stored("excerpt")
+        return stored if stored is not None and value == _as_textarea_sends(stored) else value
+
+    def clean_published_at(self):
+        value, stored = self.cleaned_data.get("published_at"), self._stored("published_at")
+        if value is not None and stored is not None and value == stored.replace(microsecond=0):
+            return stored
+        return value
 
     def clean(self):
         cleaned = super().clean()

@@ -38,6 +38,8 @@ _BLOCK_END = re.compile(
 class DiffLine:
     kind: str  # "added" | "removed" | "same" | "gap"
     text: str
+    # The line in pieces, (changed, text): what changed within a rewritten line stands out.
+    pieces: tuple[tuple[bool, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -95,6 +97,18 @@ def _lines(name: str, value: str) -> list[str]:
     return body_lines(value) if name == "body" else value.splitlines() or [""]
 
 
+def _word_diff(old: str, new: str) -> tuple[tuple[tuple[bool, str], ...], tuple[tuple[bool, str], ...]]:
+    """Both lines in pieces, marking the characters that differ."""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    old_pieces, new_pieces = [], []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if i2 > i1:
+            old_pieces.append((tag != "equal", old[i1:i2]))
+        if j2 > j1:
+            new_pieces.append((tag != "equal", new[j1:j2]))
+    return tuple(old_pieces), tuple(new_pieces)
+
+
 def snapshot_diff(old: dict[str, str], new: dict[str, str], *, context: int = 1) -> list[FieldChange]:
     """Field-by-field changes from ``old`` to ``new``; unchanged fields are left out."""
     changes = []
@@ -111,8 +125,23 @@ def snapshot_diff(old: dict[str, str], new: dict[str, str], *, context: int = 1)
                 if tag == "equal":
                     change.lines += [DiffLine("same", line) for line in matcher.a[i1:i2]]
                     continue
-                change.lines += [DiffLine("removed", line) for line in matcher.a[i1:i2]]
-                change.lines += [DiffLine("added", line) for line in matcher.b[j1:j2]]
+                removed, added = matcher.a[i1:i2], matcher.b[j1:j2]
+                if tag == "replace" and len(removed) == len(added):
+                    pairs = [
+                        _word_diff(old_line, new_line)
+                        for old_line, new_line in zip(removed, added, strict=True)
+                    ]
+                    change.lines += [
+                        DiffLine("removed", line, pieces)
+                        for line, (pieces, _new) in zip(removed, pairs, strict=True)
+                    ]
+                    change.lines += [
+                        DiffLine("added", line, pieces)
+                        for line, (_old, pieces) in zip(added, pairs, strict=True)
+                    ]
+                    continue
+                change.lines += [DiffLine("removed", line) for line in removed]
+                change.lines += [DiffLine("added", line) for line in added]
         changes.append(change)
     return changes
 

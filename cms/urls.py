@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -11,7 +13,14 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or getattr(settings, "MASTHEAD_SERVE_MEDIA", False):
+    # Uploads served by Django only in development and tests (browser tests against a live
+    # server); production serves MEDIA_ROOT from the web server or object storage.
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    def media(request, path):
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+    prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns += [re_path(rf"^{prefix}(?P<path>.*)$", media)]

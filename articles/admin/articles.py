@@ -70,7 +70,7 @@ class ArticleAdmin(VersionAdmin):
         "title",
         "status_label",
         "schedule",
-        "thumbnail",
+        "list_thumbnail",
         "credit_names",
         "created_by",
         "updated_at",
@@ -127,7 +127,7 @@ class ArticleAdmin(VersionAdmin):
         return when
 
     @admin.display(description=_("缩略图"))
-    def thumbnail(self, obj: Article) -> str:
+    def list_thumbnail(self, obj: Article) -> str:
         picture = thumbnail_picture(obj)
         if picture is None:
             return "—"

@@ -42,9 +42,10 @@ def _permissions(apps, wanted):
 def create_groups(apps, schema_editor):
     # Permissions are normally created after all migrations ran; make sure they exist now.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True  # create_permissions skips apps without
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     for name, wanted in GROUPS.items():
         group, _created = Group.objects.get_or_create(name=name)

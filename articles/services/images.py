@@ -243,7 +243,10 @@ def _renditions_make(
                 width=resized.width,
                 height=resized.height,
             )
-            rendition.file.save(f"{stem}-{spec}.{FORMATS[image_format][0]}", ContentFile(data), save=False)
+            # The focal point is in the name: a moved crop gets a new URL, never a stale cached one.
+            where = f"-{focal.replace(',', 'x').replace('.', '')}" if focal else ""
+            name = f"{stem}-{spec}{where}.{FORMATS[image_format][0]}"
+            rendition.file.save(name, ContentFile(data), save=False)
             rendition.save()
             made.append(rendition)
     return made
