@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -9,6 +10,7 @@ from django.db.models.functions import Now
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.csp import CSP
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -19,9 +21,19 @@ from articles.forms import ArticleAdminForm
 from articles.models import Article, Credit, ProjectMention
 from articles.pictures import thumbnail_picture
 from articles.services.articles import article_save
-from articles.services.autosave import autosave_discard, autosave_get
+from articles.services.autosave import autosave_discard, autosave_get, autosave_store
 from articles.services.publishing import article_publish, article_submit_for_review, article_unpublish
 from articles.services.workflow import user_can_edit, user_can_publish
+
+
+def editor_csp() -> dict:
+    """The site's Content Security Policy, plus inline style *attributes* for the article editor.
+
+    CKEditor 5's editing view writes some styles as attributes (an image's aspect ratio while it
+    loads, table column widths); only the pages that host the editor allow that. Scripts and
+    ``<style>`` elements stay as strict as everywhere else.
+    """
+    return {**settings.SECURE_CSP, "style-src-attr": [CSP.UNSAFE_INLINE]}
 
 
 class CreditInline(admin.TabularInline):
@@ -269,6 +281,11 @@ class ArticleAdmin(VersionAdmin):
             ),
         }
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        response._csp_config = editor_csp()  # what django.views.decorators.csp.csp_override sets
+        return response
+
     def add_view(self, request, form_url="", extra_context=None):
         context = {**self._editor_context(request, None), **(extra_context or {})}
         return super().add_view(request, form_url, context)
@@ -277,7 +294,19 @@ class ArticleAdmin(VersionAdmin):
         article = self.get_object(request, object_id)
         if article is not None:
             extra_context = {**self._editor_context(request, article), **(extra_context or {})}
-        return super().change_view(request, object_id, form_url, extra_context)
+        response = super().change_view(request, object_id, form_url, extra_context)
+        form = getattr(getattr(response, "context_data", {}).get("adminform"), "form", None)
+        if form is not None and form.conflict is not None:
+            # Nothing was saved: keep the editor's text where reopening the article offers it.
+            autosave_store(
+                user=request.user,
+                article=article,
+                title=form.cleaned_data.get("title", ""),
+                body=form.cleaned_data.get("body", ""),
+                excerpt=form.cleaned_data.get("excerpt", ""),
+                base_version=form.conflict.loaded_version,
+            )
+        return response
 
     def history_view(self, request, object_id, extra_context=None):
         context = {"diff_url_name": "admin:articles_article_revision_diff", **(extra_context or {})}

@@ -100,6 +100,12 @@ def test_saving_against_an_older_version_is_a_conflict_that_overwrites_nothing(a
     assert "保存冲突" in page and "甲的版本。" in page and "乙的版本。" in page
     article.refresh_from_db()
     assert (article.title, article.body) == ("原标题", "<p>甲的版本。</p>")
+    kept = ArticleAutosave.objects.get(article=article)  # the refused text is offered on reopening
+    assert (kept.title, kept.body) == ("乙的标题", "<p>乙的版本。</p>")
+    assert (
+        "masthead-autosave-banner"
+        in admin_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    )
 
 
 def test_the_service_refuses_a_stale_version_too():
@@ -357,3 +363,15 @@ def test_reversions_own_revert_page_leads_to_the_diff_page(admin_client):
     version = article_versions(article).first()
     response = admin_client.get(f"/admin/articles/article/{article.pk}/history/{version.pk}/")
     assert response.status_code == 302 and response["Location"].endswith(f"/history/{version.pk}/diff/")
+
+
+def test_only_the_article_editor_pages_allow_inline_style_attributes(admin_client, client):
+    article = saved()
+    editor = admin_client.get(f"/admin/articles/article/{article.pk}/change/")["Content-Security-Policy"]
+    assert "style-src-attr 'unsafe-inline'" in editor and "script-src 'self'" in editor
+    assert "unsafe-inline" not in editor.replace("style-src-attr 'unsafe-inline'", "")
+    for url in ("/", f"/p/{article.pk}/", "/admin/articles/article/"):
+        policy = (client if not url.startswith("/admin") else admin_client).get(url)[
+            "Content-Security-Policy"
+        ]
+        assert "unsafe-inline" not in policy and "style-src 'self'" in policy

@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
 _WATCH_SCRIPT = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', function (e) {
-  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI);
+  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.target && e.target.outerHTML || '').slice(0, 200) + ' ' + e.sourceFile + ':' + e.lineNumber);
 });
 """
 

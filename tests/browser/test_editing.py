@@ -80,6 +80,7 @@ def test_editor_writes_references_a_project_uploads_a_head_image_publishes_and_r
     page.fill("#id_published_at_0", published_at.strftime("%Y-%m-%d"))
     page.fill("#id_published_at_1", published_at.strftime("%H:%M:%S"))
     page.fill("#id_categories", "资讯")
+    assert csp_violations(page) == []  # CKEditor 5 runs under the site's strict policy
     save_and_continue(page)
 
     assert page.locator(".messagelist .success").count() == 1, page.locator(
@@ -137,6 +138,7 @@ def test_images_put_in_the_body_are_checked_stored_under_random_names_or_refused
         )
     message = refused.value.message
     refused.value.dismiss()
+    assert csp_violations(page) == [] and page.errors == []
     assert "不是可识别的图片" in message
     stored = sorted(p.name for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
     assert len(stored) == 1
