@@ -97,6 +97,7 @@ class ArticleAdmin(VersionAdmin):
     list_per_page = 50
     history_latest_first = True
     object_history_template = "admin/articles/article/object_history.html"
+    change_list_template = "admin/articles/article/change_list.html"
     fieldsets = [
         (None, {"fields": ["title", "body", "excerpt", "loaded_version"]}),
         (_("发布"), {"fields": ["status", "published_at", "comments_enabled", "source"]}),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,10 @@ def open_page(chromium, live_server):
         # No traffic leaves the machine: remote images of imported posts are simply not loaded.
         context.route(re.compile(r"^(?!" + re.escape(live_server.url) + r")"), lambda route: route.abort())
         context.add_init_script(_WATCH_SCRIPT)
+        in_flight = context.in_flight = set()
+        context.on("request", lambda request: in_flight.add(request))
+        context.on("requestfinished", lambda request: in_flight.discard(request))
+        context.on("requestfailed", lambda request: in_flight.discard(request))
         if user is not None:
             context.add_cookies(
                 [
@@ -90,7 +95,19 @@ def open_page(chromium, live_server):
 
     yield open_
     for context in contexts:
+        _quiet(context)
         context.close()
+
+
+def _quiet(context) -> None:
+    """Let no request reach the live server after the test: an autosave sent as a page closes
+    would otherwise land while the database is being emptied for the next test."""
+    context.set_offline(True)
+    context.route("**/*", lambda route: route.abort())
+    pages = [page for page in context.pages if not page.is_closed()]
+    deadline = time.monotonic() + 5
+    while context.in_flight and pages and time.monotonic() < deadline:
+        pages[0].wait_for_timeout(50)
 
 
 def wait_for_editor(page) -> None:
