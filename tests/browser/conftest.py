@@ -102,9 +102,10 @@ def open_page(chromium, live_server):
 def _quiet(context) -> None:
     """Let no request reach the live server after the test: an autosave sent as a page closes
     would otherwise land while the database is being emptied for the next test."""
-    context.set_offline(True)
-    context.route("**/*", lambda route: route.abort())
     pages = [page for page in context.pages if not page.is_closed()]
+    for page in pages:
+        page.evaluate("() => window.mastheadAutosave ? window.mastheadAutosave.stop() : null")
+    context.route("**/*", lambda route: route.abort())
     deadline = time.monotonic() + 5
     while context.in_flight and pages and time.monotonic() < deadline:
         pages[0].wait_for_timeout(50)

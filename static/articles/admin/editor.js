@@ -100,7 +100,8 @@
     var excerpt = document.getElementById("id_excerpt");
     var timer = null;
     var dirty = false;
-    var submitting = false;
+    var stopped = false;  // the form is being submitted, or autosave was stopped
+    var inFlight = Promise.resolve();
 
     function payload() {
       return JSON.stringify({
@@ -111,9 +112,9 @@
       });
     }
     function save(keepalive) {
-      if (!dirty || submitting) { return; }
+      if (!dirty || stopped) { return inFlight; }
       dirty = false;
-      fetch(url, {
+      inFlight = fetch(url, {
         method: "POST",
         credentials: "same-origin",
         keepalive: !!keepalive,
@@ -125,6 +126,7 @@
         dirty = true;
         if (status) { status.textContent = "自动保存失败，稍后重试"; }
       });
+      return inFlight;
     }
     function changed() {
       dirty = true;
@@ -140,7 +142,17 @@
     });
     window.addEventListener("pagehide", function () { save(true); });
     var form = box.closest("form");
-    if (form) { form.addEventListener("submit", function () { submitting = true; }); }
+    if (form) { form.addEventListener("submit", function () { stopped = true; }); }
+    // Save what is pending now and stop autosaving (before leaving the page on purpose);
+    // resolves when the last autosave request has finished.
+    window.mastheadAutosave = {
+      stop: function () {
+        window.clearTimeout(timer);
+        var last = save(false);
+        stopped = true;
+        return last.then(function () { return null; });
+      }
+    };
 
     var banner = document.querySelector(".masthead-autosave-banner");
     if (!banner) { return; }
