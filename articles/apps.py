@@ -8,6 +8,15 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("内容")
 
     def ready(self) -> None:
+        import reversion
+
+        from articles.models import Article, CategorizedArticle, Credit, TaggedArticle
         from articles.signals import register_signal_handlers
 
+        # Every article save is a revision; credits, categories and tags travel with it.
+        for model in (Credit, CategorizedArticle, TaggedArticle):
+            if not reversion.is_registered(model):
+                reversion.register(model)
+        if not reversion.is_registered(Article):
+            reversion.register(Article, follow=["credits", "categorizedarticle_set", "taggedarticle_set"])
         register_signal_handlers()

@@ -279,3 +279,67 @@ class ProjectMention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.name} @ {self.position}"
+
+
+class Rendition(models.Model):
+    """A resized copy of an article's uploaded head image, made once and reused.
+
+    ``spec`` names the shape (``fill-400x300`` for the list thumbnail cropped at the focal point,
+    ``width-800``/``width-1600`` for the article page); ``focal`` is the focal point the crop used,
+    so moving it makes new crops. ``source`` is the head image file it was made from.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="renditions")
+    source = models.CharField(_("原图"), max_length=255)
+    spec = models.CharField(_("规格"), max_length=32)
+    format = models.CharField(_("格式"), max_length=8)
+    focal = models.CharField(_("焦点"), max_length=16, blank=True)
+    file = models.ImageField(_("文件"), upload_to="renditions/%Y/%m/")
+    width = models.PositiveIntegerField(_("宽"))
+    height = models.PositiveIntegerField(_("高"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("题图尺寸")
+        verbose_name_plural = _("题图尺寸")
+        ordering = ["spec", "format"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "source", "spec", "format", "focal"], name="rendition_unique_shape"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.spec}.{self.format}"
+
+
+class ArticleAutosave(models.Model):
+    """What an editor typed but has not saved yet, kept per user and article (or new article).
+
+    Autosaves never touch the article itself (no version, no revision); saving the article
+    removes them.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="autosaves"
+    )
+    title = models.CharField(_("标题"), max_length=500, blank=True)
+    body = models.TextField(_("正文"), blank=True)
+    excerpt = models.TextField(_("摘要"), blank=True)
+    # The article version the editor was working from.
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    saved_at = models.DateTimeField(_("自动保存时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("自动保存")
+        verbose_name_plural = _("自动保存")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="autosave_one_per_article"),
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(article__isnull=True), name="autosave_one_new_article"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.title or '—'}"

@@ -6,7 +6,8 @@ figures, code) and ``project-link`` anchors with their ``data-*`` attributes; it
 scripts, styles, event handlers, ``javascript:`` URLs, iframes and forms.
 
 ``clean_html`` is idempotent: cleaning already-clean HTML returns it unchanged, so saving an
-article without changes never rewrites its body.
+article without changes never rewrites its body. Its output is canonical in the form CKEditor 5
+writes (``articles.canonical``), so an editor's save of an unchanged article stores the same bytes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 import re
 
 import nh3
+
+from articles.canonical import html_canonicalize
 
 ALLOWED_TAGS: frozenset[str] = frozenset(
     {
@@ -30,7 +33,7 @@ PROJECT_LINK_ATTRIBUTES = ("data-id", "data-name", "data-logo", "data-refer-type
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "*": {"title", "lang", "dir"},
     "a": {"href", "target", "rel", "class", *PROJECT_LINK_ATTRIBUTES},
-    "img": {"src", "alt", "width", "height", "srcset", "sizes", "loading", "class"},
+    "img": {"src", "alt", "width", "height", "srcset", "sizes", "loading"},
     "figure": {"class"},
     "code": {"class"},
     "pre": {"class"},
@@ -50,12 +53,12 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # no presentation hooks the site's stylesheet does not know.
 _ALLOWED_CLASSES: dict[str, re.Pattern[str]] = {
     "a": re.compile(r"project-link"),
-    "figure": re.compile(r"image|table|media|image-style-[a-z-]+|image_resized"),
-    "img": re.compile(r"image_resized"),
+    "figure": re.compile(r"image|table|media|image-style-[a-z-]+"),
     "code": re.compile(r"language-[A-Za-z0-9_+#-]+"),
     "pre": re.compile(r"language-[A-Za-z0-9_+#-]+"),
     "span": re.compile(r"hljs-[a-z-]+"),
 }
+ALLOWED_CLASS_PATTERNS = _ALLOWED_CLASSES  # what the editor's HTML support is told (articles.editor)
 _ALLOWED_TARGETS = {"_blank", "_self"}
 
 
@@ -86,4 +89,12 @@ def clean_html(html: str) -> str:
     """Return ``html`` reduced to the article allowlist. Pure and idempotent."""
     if not html:
         return ""
-    return _CLEANER.clean(html).strip()
+    cleaned = _CLEANER.clean(html)
+    # Removing a tag can leave a tree that parses differently (a <p> inside a <p>): clean again
+    # until the markup reads back as the tree it was written from.
+    for _attempt in range(3):
+        again = _CLEANER.clean(cleaned)
+        if again == cleaned:
+            break
+        cleaned = again
+    return html_canonicalize(cleaned)

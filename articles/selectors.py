@@ -37,7 +37,7 @@ def article_list_published() -> QuerySet[Article]:
     return (
         Article.objects.published()
         .defer("body", "extra")
-        .prefetch_related(_credits_prefetch(), "categories")
+        .prefetch_related(_credits_prefetch(), "categories", "renditions")
         .order_by("-published_at", "-id")
     )
 
@@ -73,6 +73,7 @@ def _article_detail_queryset(queryset: QuerySet[Article]) -> QuerySet[Article]:
             to_attr="category_links",
         ),
         "tags",
+        "renditions",
         Prefetch("mentions", queryset=ProjectMention.objects.select_related("project")),
     )
 

@@ -1,5 +1,6 @@
 """Signal handlers: side effects only. Any write that changes what readers see makes the
-cached reader pages stale (``articles.caching.content_changed``).
+cached reader pages stale (``articles.caching.content_changed``); a deleted rendition takes
+its file with it.
 
 The generation moves on at once (so a page rendered later in the same transaction, or in a
 test, is fresh) and again when the transaction commits (so a page another request rendered
@@ -7,6 +8,8 @@ from the old rows while the transaction was open is not kept).
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -20,6 +23,7 @@ from articles.models import (
     Credit,
     Project,
     ProjectMention,
+    Rendition,
     Tag,
     TaggedArticle,
 )
@@ -49,6 +53,13 @@ def relation_changed(action: str, **kwargs) -> None:
         reader_content_changed(**kwargs)
 
 
+def rendition_file_delete(sender, instance: Rendition, **kwargs) -> None:
+    # Renditions can always be made again from the head image; their files go with them, once
+    # the deletion is committed (a rolled-back transaction keeps rows and files together).
+    if instance.file:
+        transaction.on_commit(partial(instance.file.storage.delete, instance.file.name))
+
+
 def register_signal_handlers() -> None:
     """Connect the handlers; called once from ``ArticlesConfig.ready()``."""
     for model in WATCHED_MODELS:
@@ -59,3 +70,4 @@ def register_signal_handlers() -> None:
         m2m_changed.connect(
             relation_changed, sender=through, dispatch_uid=f"articles-reader-cache-{through.__name__}-m2m"
         )
+    post_delete.connect(rendition_file_delete, sender=Rendition, dispatch_uid="rendition_file_delete")

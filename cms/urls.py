@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -17,14 +19,19 @@ urlpatterns = [
         name="articles-import-report",
     ),
     path("admin/", admin.site.urls),
-    path("ckeditor5/", include("django_ckeditor_5.urls")),
     path("", include("articles.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or getattr(settings, "MASTHEAD_SERVE_MEDIA", False):
+    # Uploads served by Django only in development and tests (browser tests against a live
+    # server); production serves MEDIA_ROOT from the web server or object storage.
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    def media(request, path):
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+    prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns += [re_path(rf"^{prefix}(?P<path>.*)$", media)]
 
 # Last: any other path may be an old Hexo permalink (301 to /p/<id>/); otherwise the usual 404.
 urlpatterns.append(re_path(r"^(?P<path>.+)$", legacy_redirect, name="legacy-redirect"))

@@ -62,3 +62,39 @@ def write_post(tmp_path):
 
     write.root = root
     return write
+
+
+def _ensure_editorial_groups():
+    """The Writer and Editor groups as migration 0004 makes them (transactional tests flush them)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("articles.migrations.0004_editorial_groups")
+    migration.create_groups(apps, None)
+
+
+@pytest.fixture
+def editorial_groups(db):
+    from django.contrib.auth.models import Group
+
+    _ensure_editorial_groups()
+    return {group.name: group for group in Group.objects.filter(name__in=["Writer", "Editor"])}
+
+
+@pytest.fixture
+def editor_user(editorial_groups):
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="editor", is_staff=True)
+    user.groups.add(editorial_groups["Editor"])
+    return user
+
+
+@pytest.fixture
+def writer_user(editorial_groups):
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="writer", is_staff=True)
+    user.groups.add(editorial_groups["Writer"])
+    return user

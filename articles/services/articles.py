@@ -5,13 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import reversion
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from articles.models import Article
 from articles.sanitize import clean_html
 from articles.services.credits import Byline, bylines_extract, credits_add
-from articles.services.mentions import mentions_sync
+from articles.services.images import renditions_ensure
+from articles.services.mentions import mentions_sync, project_links_complete
+from articles.services.workflow import article_check_write
 from articles.text import excerpt_from_html
+
+
+class ArticleVersionConflict(Exception):
+    """The article changed since the editor loaded it: saving would overwrite someone's work."""
+
+    def __init__(self, *, current: Article, expected: int) -> None:
+        self.current = current
+        self.expected = expected
+        super().__init__(f"article {current.pk} is at version {current.version}, not {expected}")
 
 
 @dataclass(slots=True)
@@ -38,30 +51,68 @@ def article_derive(*, article: Article, bylines: list[Byline]) -> None:
     mentions_sync(article=article)
 
 
+def _describe(previous: Article | None, article: Article) -> str:
+    if previous is None:
+        return _("创建")
+    if previous.status != article.status:
+        return _("状态：%(old)s → %(new)s") % {
+            "old": Article.Status(previous.status).label,
+            "new": Article.Status(article.status).label,
+        }
+    return _("修改")
+
+
 @transaction.atomic
 def article_save(
     *,
     article: Article,
     categories: Iterable[str] | None = None,
     tags: Iterable[str] | None = None,
+    by=None,
+    expected_version: int | None = None,
+    comment: str = "",
 ) -> Article:
-    """Clean, save and derive an article in one transaction.
+    """Clean, save and derive an article in one transaction, keeping a revision.
 
-    The body is cleaned, bylines become credits and leave the body, mentions are rebuilt from
-    the body's project links, the excerpt defaults to the body's opening text, and ``version``
-    goes up by one on every save of an existing article. ``categories``/``tags``, when given,
-    replace the article's current ones.
+    The body is cleaned, ``project-link`` anchors get what they leave out from their Project,
+    bylines become credits and leave the body, mentions are rebuilt from the body's project
+    links, the excerpt defaults to the body's opening text, and ``version`` goes up by one on
+    every save of an existing article. ``categories``/``tags``, when given, replace the
+    article's current ones. Every save is a django-reversion revision (who: ``by``, what:
+    ``comment`` or the status change). The head image's renditions are made when missing.
+
+    ``by`` is the user saving (``None``: the system, e.g. the importer). Raises
+    ``PermissionDenied`` when ``by`` may not make this change (see
+    ``articles.services.workflow.article_check_write``), and ``ArticleVersionConflict`` when
+    ``expected_version`` is given and the stored article has moved on since.
     """
+    previous = None
+    if article.pk is not None:
+        previous = Article.objects.select_for_update().filter(pk=article.pk).first()
+    if expected_version is not None and previous is not None and previous.version != expected_version:
+        raise ArticleVersionConflict(current=previous, expected=expected_version)
+    if by is not None:
+        article_check_write(user=by, previous=previous, article=article)
+        if previous is None and article.created_by_id is None:
+            article.created_by = by
+
     prepared = body_prepare(article.body)
-    article.body = prepared.html
+    completed = project_links_complete(prepared.html)
+    article.body = clean_html(completed) if completed != prepared.html else prepared.html
     if not article.excerpt.strip():
         article.excerpt = excerpt_from_html(article.body)
-    if article.pk is not None:
-        article.version = (article.version or 0) + 1
-    article.save()
-    if categories is not None:
-        article.categories.set(list(dict.fromkeys(c.strip() for c in categories if c.strip())))
-    if tags is not None:
-        article.tags.set(list(dict.fromkeys(t.strip() for t in tags if t.strip())))
-    article_derive(article=article, bylines=prepared.bylines)
+    if previous is not None:
+        article.version = previous.version + 1
+
+    with reversion.create_revision():
+        article.save()
+        if categories is not None:
+            article.categories.set(list(dict.fromkeys(c.strip() for c in categories if c.strip())))
+        if tags is not None:
+            article.tags.set(list(dict.fromkeys(t.strip() for t in tags if t.strip())))
+        article_derive(article=article, bylines=prepared.bylines)
+        renditions_ensure(article=article)
+        if by is not None:
+            reversion.set_user(by)
+        reversion.set_comment(comment or _describe(previous, article))
     return article

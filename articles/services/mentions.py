@@ -7,6 +7,8 @@ what its body says, and upserts the projects it names. Every write path calls it
 
 from __future__ import annotations
 
+import html as html_lib
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -161,3 +163,50 @@ def mentions_sync(*, article: Article) -> list[ProjectMention]:
         for position, link in enumerate(links)
     ]
     return ProjectMention.objects.bulk_create(mentions)
+
+
+_ANCHOR_START = re.compile(r'<a(?:\s+[a-z][a-z0-9-]*="[^"]*")*>')
+_ATTRIBUTE = re.compile(r'([a-z][a-z0-9-]*)="([^"]*)"')
+
+
+def project_links_complete(html: str) -> str:
+    """Fill in what a ``project-link`` anchor leaves out, from its Project record.
+
+    An anchor that names a known project by ``data-id`` gets ``data-name``, ``data-logo``,
+    ``data-refer-type`` and ``href`` from the Project when the attribute is missing. Attributes
+    that are present are never rewritten, even when empty or different from the Project, so an
+    imported body saved again comes back unchanged. ``html`` must be cleaned
+    (``articles.sanitize.clean_html``); the result needs cleaning again to be canonical.
+    """
+    if "project-link" not in html:
+        return html
+    anchors = []
+    for match in _ANCHOR_START.finditer(html):
+        attrs = {name: html_lib.unescape(value) for name, value in _ATTRIBUTE.findall(match.group(0))}
+        if "project-link" in attrs.get("class", "").split() and attrs.get("data-id", "").strip():
+            anchors.append((match, attrs))
+    wanted = {attrs["data-id"].strip() for _match, attrs in anchors}
+    projects = {p.external_id: p for p in Project.objects.filter(external_id__in=wanted)}
+    pieces, last = [], 0
+    for match, attrs in anchors:
+        project = projects.get(attrs["data-id"].strip())
+        if project is None:
+            continue
+        filled = dict(attrs)
+        defaults = {
+            "data-name": project.name,
+            "data-logo": project.logo_url,
+            "data-refer-type": project.refer_type,
+            "href": project.url or project.get_absolute_url(),
+        }
+        for name, value in defaults.items():
+            if name not in filled and value:
+                filled[name] = value
+        if filled == attrs:
+            continue
+        rendered = "".join(f' {name}="{html_lib.escape(value)}"' for name, value in filled.items())
+        pieces += [html[last : match.start()], f"<a{rendered}>"]
+        last = match.end()
+    if not pieces:
+        return html
+    return "".join([*pieces, html[last:]])

@@ -1,41 +1,38 @@
-"""Publishing rules. Scheduling is a query: a published article with a future
-``published_at`` is simply not yet visible (see ``ArticleQuerySet.published``)."""
+"""Status changes. Scheduling is a query: a published article with a future ``published_at``
+is simply not yet visible (see ``ArticleQuerySet.published``). Every change goes through
+``article_save``, which checks the permission and keeps a revision."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from articles.models import Article
-
-PUBLISH_PERMISSION = "articles.publish_article"
-
-
-def _check_can_publish(by) -> None:
-    if by is not None and not by.has_perm(PUBLISH_PERMISSION):
-        raise PermissionDenied("你没有发布文章的权限。")
+from articles.services.articles import article_save
+from articles.services.workflow import PUBLISH_PERMISSION  # noqa: F401  (re-exported)
 
 
 def article_publish(*, article: Article, by=None, at: datetime | None = None) -> Article:
-    """Publish ``article`` now, or schedule it for ``at``.
+    """Publish ``article`` now, or schedule it for ``at`` (a future time).
 
     Raises ``PermissionDenied`` when ``by`` lacks ``articles.publish_article``. ``by=None`` is
     the system (importer, management commands).
     """
-    _check_can_publish(by)
     article.status = Article.Status.PUBLISHED
     article.published_at = at or article.published_at or timezone.now()
-    article.version += 1
-    article.save(update_fields=["status", "published_at", "version", "updated_at"])
-    return article
+    comment = _("定时发布") if article.published_at > timezone.now() else _("发布")
+    return article_save(article=article, by=by, comment=comment)
 
 
 def article_unpublish(*, article: Article, by=None) -> Article:
     """Take ``article`` off the site. Same permission as publishing."""
-    _check_can_publish(by)
     article.status = Article.Status.UNPUBLISHED
-    article.version += 1
-    article.save(update_fields=["status", "version", "updated_at"])
-    return article
+    return article_save(article=article, by=by, comment=_("撤回"))
+
+
+def article_submit_for_review(*, article: Article, by=None) -> Article:
+    """Move a draft to review (what a writer does when the story is ready)."""
+    article.status = Article.Status.REVIEW
+    return article_save(article=article, by=by, comment=_("提交审核"))

@@ -186,6 +186,9 @@ ARTICLES_SITEMAP_LIMIT = int(os.environ.get("ARTICLES_SITEMAP_LIMIT", "5000"))
 ARTICLES_NEWS_SITEMAP_HOURS = int(os.environ.get("ARTICLES_NEWS_SITEMAP_HOURS", "48"))
 # Hexo's permalink pattern used for legacy redirects when a post has no `permalink` of its own.
 ARTICLES_LEGACY_PERMALINK = os.environ.get("ARTICLES_LEGACY_PERMALINK", ":year/:month/:day/:title/")
+# Uploaded images (head images and images in bodies): at most this many bytes and pixels.
+ARTICLES_IMAGE_MAX_BYTES = int(os.environ.get("ARTICLES_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
+ARTICLES_IMAGE_MAX_PIXELS = int(os.environ.get("ARTICLES_IMAGE_MAX_PIXELS", "40000000"))
 # Legacy import limits: one post file, a .zip archive (uncompressed total, members, compression
 # ratio), and images fetched with --fetch-images.
 ARTICLES_IMPORT_MAX_FILE_BYTES = 5 * 1024 * 1024

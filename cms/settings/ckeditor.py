@@ -1,52 +1,45 @@
 """CKEditor 5 configuration (django-ckeditor-5).
 
-The General HTML Support plugin is told about `project-link` anchors so that an editor who
-opens an imported article and saves it gets the same anchors and `data-*` attributes back.
+The toolbar and the plugins an article body may use. What the editor keeps of HTML (General
+HTML Support) and its code-block languages are derived from the article cleaner's allowlist by
+``articles.editor``, so the editor and ``articles.sanitize.clean_html`` agree on every tag and
+attribute: an article opened and saved without changes comes back byte for byte.
 """
 
 from __future__ import annotations
 
+# Inline images in article bodies go through Masthead's own upload view (staff only, CSRF,
+# Pillow-checked, size-limited, random names): see articles.admin.editor_views.
+CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "admin:articles_article_editor_upload"
 CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
-CKEDITOR_5_MAX_FILE_SIZE = 10  # megabytes
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "jpg", "png", "gif", "webp"]
-
-_PROJECT_LINK_HTML_SUPPORT = {
-    "allow": [
-        {
-            "name": "a",
-            "classes": ["project-link"],
-            "attributes": {
-                "data-id": True,
-                "data-name": True,
-                "data-logo": True,
-                "data-refer-type": True,
-                "target": True,
-                "rel": True,
-            },
-        },
-    ],
-}
 
 CKEDITOR_5_CONFIGS = {
     "default": {
         "language": "zh-cn",
-        "toolbar": [
-            "heading",
-            "|",
-            "bold",
-            "italic",
-            "link",
-            "bulletedList",
-            "numberedList",
-            "blockQuote",
-            "|",
-            "insertTable",
-            "imageUpload",
-            "|",
-            "undo",
-            "redo",
-            "sourceEditing",
-        ],
+        "toolbar": {
+            "items": [
+                "heading",
+                "|",
+                "bold",
+                "italic",
+                "link",
+                "bulletedList",
+                "numberedList",
+                "blockQuote",
+                "|",
+                "insertTable",
+                "imageUpload",
+                "codeBlock",
+                "horizontalLine",
+                "|",
+                "undo",
+                "redo",
+                "removeFormat",
+                "sourceEditing",
+            ],
+            "shouldNotGroupWhenFull": True,
+        },
         "heading": {
             "options": [
                 {"model": "paragraph", "title": "正文", "class": "ck-heading_paragraph"},
@@ -56,10 +49,39 @@ CKEDITOR_5_CONFIGS = {
             ]
         },
         "image": {
-            "toolbar": ["imageTextAlternative", "|", "imageStyle:alignLeft", "imageStyle:full"],
+            "toolbar": [
+                "imageTextAlternative",
+                "toggleImageCaption",
+                "|",
+                "imageStyle:inline",
+                "imageStyle:block",
+                "imageStyle:side",
+                "|",
+                "linkImage",
+            ],
         },
-        "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"]},
-        "link": {"addTargetToExternalLinks": False},
-        "htmlSupport": _PROJECT_LINK_HTML_SUPPORT,
+        "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells", "toggleTableCaption"]},
+        "link": {"addTargetToExternalLinks": False, "defaultProtocol": "https://"},
+        # Plugins of the bundled build whose output the cleaner drops (inline styles, embeds,
+        # markdown or full-page data processors): an editor must not make what cannot be kept.
+        "removePlugins": [
+            "Markdown",
+            "FullPage",
+            "HtmlEmbed",
+            "MediaEmbed",
+            "Style",
+            "Font",
+            "Highlight",
+            "Alignment",
+            "TodoList",
+            "PageBreak",
+            "ImageResize",
+            "TableProperties",
+            "TableCellProperties",
+            "IndentBlock",
+            "CKFinderUploadAdapter",
+            "Mention",
+            "Autosave",
+        ],
     },
 }

@@ -15,3 +15,5 @@ else:
 MASTHEAD_SITE_URL = "http://testserver"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Browser tests look at uploaded images through the live server.
+MASTHEAD_SERVE_MEDIA = True

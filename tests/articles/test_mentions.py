@@ -70,3 +70,40 @@ def test_project_name_follows_the_newest_article():
     )
     article_save(article=older)
     assert Project.objects.get(external_id="9").name == "新名"
+
+
+def test_a_project_link_naming_a_known_project_gets_what_it_leaves_out_from_the_project():
+    ProjectFactory(
+        external_id="436726",
+        name="芯声智能",
+        logo_url="https://img.example.com/x.png",
+        url="https://36kr.com/p/436726",
+    )
+    article = article_save(
+        article=ArticleFactory.build(body='<p><a class="project-link" data-id="436726">芯声</a>完成融资</p>')
+    )
+    assert article.body == (
+        '<p><a class="project-link" data-id="436726" data-name="芯声智能" data-logo="https://img.example.com/x.png" '
+        'data-refer-type="2" href="https://36kr.com/p/436726">芯声</a>完成融资</p>'
+    )
+    mention = ProjectMention.objects.get(article=article)
+    assert (mention.project.name, mention.anchor_text, mention.href) == (
+        "芯声智能",
+        "芯声",
+        "https://36kr.com/p/436726",
+    )
+
+
+def test_attributes_a_project_link_has_are_never_rewritten_even_when_empty_or_different():
+    ProjectFactory(external_id="900101", name="云栖科技", logo_url="https://img.example.com/new.png")
+    body = (
+        '<p><a class="project-link" data-id="900101" data-name="云栖" data-logo="" data-refer-type="2" '
+        'href="https://example.com/projects/900101" target="_blank">云栖</a></p>'
+    )
+    assert article_save(article=ArticleFactory.build(body=body)).body == body
+
+
+def test_a_project_link_to_an_unknown_project_is_left_alone_and_makes_the_project():
+    body = '<p><a class="project-link" data-id="777" href="https://example.com/777">新公司</a></p>'
+    assert article_save(article=ArticleFactory.build(body=body)).body == body
+    assert Project.objects.get(external_id="777").name == "新公司"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0002_focal_point_and_import_permission'),
+        ('articles', '0004_editorial_groups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

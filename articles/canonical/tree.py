@@ -1,0 +1,108 @@
+"""Reading cleaned HTML into a small tree and writing it back in one fixed form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+NBSP = "\u00a0"
+VOID_TAGS = frozenset({"br", "hr", "img", "col", "wbr"})
+# Attributes first in this order (the order 36kr's project links use), then the rest by name.
+ATTRIBUTE_ORDER = (
+    "class", "data-id", "data-name", "data-logo", "data-refer-type", "href", "src", "alt", "width", "height",
+)  # fmt: skip
+_ATTRIBUTE_RANK = {name: rank for rank, name in enumerate(ATTRIBUTE_ORDER)}
+
+
+@dataclass(eq=False)
+class Element:
+    tag: str
+    attrs: dict[str, str] = field(default_factory=dict)
+    children: list[Node] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Text:
+    data: str
+
+
+Node = Element | Text
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#root")
+        self._stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(tag, {name: value or "" for name, value in attrs})
+        self._append(element)
+        if tag not in VOID_TAGS:
+            self._stack.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._append(Element(tag, {name: value or "" for name, value in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self._stack) - 1, 0, -1):
+            if self._stack[depth].tag == tag:
+                del self._stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        children = self._stack[-1].children
+        if children and isinstance(children[-1], Text):
+            children[-1].data += data
+        else:
+            children.append(Text(data))
+
+    def _append(self, node: Node) -> None:
+        self._stack[-1].children.append(node)
+
+
+def parse(html: str) -> Element:
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
+
+
+# --- serialising ----------------------------------------------------------------------------
+
+
+def _escape_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace(NBSP, "&nbsp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escape_attribute(value: str) -> str:
+    return value.replace("&", "&amp;").replace(NBSP, "&nbsp;").replace('"', "&quot;")
+
+
+def _attribute_key(name: str) -> tuple[int, str]:
+    return (_ATTRIBUTE_RANK.get(name, len(ATTRIBUTE_ORDER)), name)
+
+
+def serialize(node: Node, out: list[str]) -> None:
+    if isinstance(node, Text):
+        out.append(_escape_text(node.data))
+        return
+    attrs = "".join(
+        f' {name}="{_escape_attribute(node.attrs[name])}"' for name in sorted(node.attrs, key=_attribute_key)
+    )
+    out.append(f"<{node.tag}{attrs}>")
+    if node.tag in VOID_TAGS:
+        return
+    if node.tag == "pre":
+        out.append("".join(_raw_text(child) for child in node.children))
+    else:
+        for child in node.children:
+            serialize(child, out)
+    out.append(f"</{node.tag}>")
+
+
+def _raw_text(node: Node) -> str:
+    """Serialise inside <pre>: exactly as given."""
+    out: list[str] = []
+    serialize(node, out)
+    return "".join(out)
