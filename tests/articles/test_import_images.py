@@ -107,8 +107,8 @@ def test_without_the_flag_no_network_is_touched(write_post, image_server):
     ("route", "reason"),
     [
         (("/missing.png", b"nope", 404), "下载失败"),
-        (("/page.png", b"<html>not an image</html>"), "不是有效的图片"),
-        (("/icon.bmp", None), "不支持的图片格式"),
+        (("/page.png", b"<html>not an image</html>"), "不是可识别的图片"),
+        (("/icon.bmp", None), "不支持 BMP 格式"),
         (("/huge.png", b"x" * 5000), "图片过大"),
     ],
 )
@@ -181,7 +181,8 @@ def test_the_command_takes_the_flag(write_post, image_server):
 def test_a_changed_image_url_replaces_the_stored_copy(write_post, image_server):
     path = write(write_post, image_server.route("/old.png", image_bytes()))
     run(write_post.root, fetch_images=True)
-    assert Article.objects.get().head_image.name.endswith("old.png")
+    old_name = Article.objects.get().head_image.name
+    assert old_name.endswith(".png")
     new = image_server.route("/new.png", image_bytes("JPEG"))
     path.write_text(
         path.read_text(encoding="utf-8").replace(image_server.url + "/old.png", new), encoding="utf-8"
@@ -190,4 +191,15 @@ def test_a_changed_image_url_replaces_the_stored_copy(write_post, image_server):
     article = Article.objects.get()
     assert result.status == "updated" and not article.head_image and article.head_image_src == new
     run(write_post.root, fetch_images=True)
-    assert Article.objects.get().head_image.name.endswith("new.jpg")
+    new_name = Article.objects.get().head_image.name
+    assert new_name.endswith(".jpg") and new_name != old_name
+
+
+def test_a_fetched_head_image_is_normalised_and_gets_renditions(write_post, image_server):
+    write(write_post, image_server.route("/head.png", image_bytes()))
+    run(write_post.root, fetch_images=True)
+    article = Article.objects.get()
+    assert {(r.spec, r.format) for r in article.renditions.all()} >= {
+        ("fill-400x300", "WEBP"),
+        ("width-800", "PNG"),
+    }

@@ -8,23 +8,19 @@ the import. Without the flag the importer touches no network.
 
 from __future__ import annotations
 
-import io
 import time
 from dataclasses import dataclass
 from http.client import HTTPException
-from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 from urllib.request import HTTPRedirectHandler, Request, build_opener
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from PIL import Image
 
 from articles.models import Article
+from articles.services.images import ImageRejected, image_check, image_normalize, renditions_ensure
 
-IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 _CHUNK = 64 * 1024
 
 
@@ -76,29 +72,16 @@ def _download(url: str, limits: ImageLimits) -> bytes:
     return b"".join(chunks)
 
 
-def _verify(data: bytes) -> str:
-    """The file extension for ``data``; raises ``ImageFetchError`` unless it is a sound image."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image_format = image.format
-            width, height = image.size
-            image.verify()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise ImageFetchError(_("不是有效的图片：%(error)s") % {"error": error}) from error
-    if image_format not in IMAGE_FORMATS:
-        raise ImageFetchError(_("不支持的图片格式：%(format)s") % {"format": image_format})
-    if Image.MAX_IMAGE_PIXELS and width * height > Image.MAX_IMAGE_PIXELS:
-        raise ImageFetchError(_("图片尺寸过大（%(w)d×%(h)d）") % {"w": width, "h": height})
-    return IMAGE_FORMATS[image_format]
-
-
 def image_fetch(*, url: str, limits: ImageLimits | None = None) -> ContentFile:
-    """Download and verify the image at ``url``. Raises ``ImageFetchError`` on any problem."""
+    """Download the image at ``url`` and prepare it as an upload would be (the shared image
+    checks: format, bytes, pixels, decompression bombs; EXIF orientation applied, metadata
+    dropped, a random name). Raises ``ImageFetchError`` on any problem."""
     limits = limits or ImageLimits.from_settings()
-    data = _download(url, limits)
-    extension = _verify(data)
-    stem = get_valid_filename(PurePosixPath(urlsplit(url).path).stem)[:60] or "image"
-    return ContentFile(data, name=f"{stem}.{extension}")
+    data = ContentFile(_download(url, limits))
+    try:
+        return image_normalize(data, checked=image_check(data))
+    except ImageRejected as error:
+        raise ImageFetchError(str(error)) from error
 
 
 def article_images_fetch(*, article: Article, limits: ImageLimits | None = None) -> list[str]:
@@ -135,4 +118,6 @@ def article_images_fetch(*, article: Article, limits: ImageLimits | None = None)
             changed[field_name] = field_file.name
     if changed:
         Article.objects.filter(pk=article.pk).update(**changed)
+        if "head_image" in changed:
+            renditions_ensure(article=article)
     return warnings
