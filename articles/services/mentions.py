@@ -85,11 +85,13 @@ def project_links_extract(html: str) -> tuple[list[ProjectLink], list[str]]:
     return parser.links, parser.unidentified
 
 
-def projects_upsert(*, links: list[ProjectLink], seen_at) -> dict[str, Project]:
+def projects_upsert(*, links: list[ProjectLink], seen_at, refresh: bool = True) -> dict[str, Project]:
     """Create missing projects and refresh existing ones from ``links``.
 
-    Name, logo, link and refer type follow the newest article that mentions a project: a link
-    seen at ``seen_at`` only overwrites a project last described by an older (or undated) one.
+    Name, logo, link and refer type follow the newest published article that mentions a project:
+    a link seen at ``seen_at`` only overwrites a project last described by an older (or undated)
+    one, and an empty attribute never blanks a known value. With ``refresh=False`` (a draft)
+    missing projects are created but existing ones are left as readers see them.
     Returns the projects by external id.
     """
     latest: dict[str, ProjectLink] = {}
@@ -114,20 +116,17 @@ def projects_upsert(*, links: list[ProjectLink], seen_at) -> dict[str, Project]:
                 )
             )
             continue
-        if project.last_seen_at is not None and project.last_seen_at > seen_at:
+        if not refresh or (project.last_seen_at is not None and project.last_seen_at > seen_at):
             continue
-        changed = (
-            project.name != link.name[:200]
-            or project.logo_url != link.logo_url[:1000]
-            or project.url != link.href[:1000]
-            or project.refer_type != link.refer_type[:16]
-        )
         project.last_seen_at = seen_at
-        if changed:
-            project.name = link.name[:200]
-            project.logo_url = link.logo_url[:1000]
-            project.url = link.href[:1000]
-            project.refer_type = link.refer_type[:16]
+        for field_name, value in (
+            ("name", link.name[:200]),
+            ("logo_url", link.logo_url[:1000]),
+            ("url", link.href[:1000]),
+            ("refer_type", link.refer_type[:16]),
+        ):
+            if value:
+                setattr(project, field_name, value)
         to_update.append(project)
     if to_create:
         Project.objects.bulk_create(to_create, ignore_conflicts=True)
@@ -149,7 +148,11 @@ def mentions_sync(*, article: Article) -> list[ProjectMention]:
     Must run inside the transaction that saved the body. Returns the new mentions.
     """
     links, _unidentified = project_links_extract(article.body)
-    projects = projects_upsert(links=links, seen_at=article.published_at)
+    projects = projects_upsert(
+        links=links,
+        seen_at=article.published_at,
+        refresh=article.status == Article.Status.PUBLISHED,
+    )
     ProjectMention.objects.filter(article=article).delete()
     mentions = [
         ProjectMention(

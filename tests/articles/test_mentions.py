@@ -1,6 +1,6 @@
 import pytest
 
-from articles.models import Project, ProjectMention
+from articles.models import Article, Project, ProjectMention
 from articles.services.articles import article_save
 from articles.services.mentions import project_links_extract
 from tests.factories import ArticleFactory, ProjectFactory
@@ -107,3 +107,22 @@ def test_a_project_link_to_an_unknown_project_is_left_alone_and_makes_the_projec
     body = '<p><a class="project-link" data-id="777" href="https://example.com/777">新公司</a></p>'
     assert article_save(article=ArticleFactory.build(body=body)).body == body
     assert Project.objects.get(external_id="777").name == "新公司"
+
+
+def test_a_draft_does_not_rename_a_public_project():
+    ProjectFactory(external_id="9", name="公开名称", logo_url="https://img.example.com/9.png")
+    draft = ArticleFactory.build(
+        status=Article.Status.DRAFT, published_at=None, body=f"<p>{anchor('9', '草稿里的名字')}</p>"
+    )
+    article_save(article=draft)
+    project = Project.objects.get(external_id="9")
+    assert (project.name, project.logo_url) == ("公开名称", "https://img.example.com/9.png")
+    assert draft.mentions.get().project == project
+
+
+def test_an_empty_logo_in_a_newer_link_keeps_the_known_logo():
+    ProjectFactory(external_id="9", name="甲", logo_url="https://img.example.com/9.png")
+    body = '<p><a class="project-link" data-id="9" data-name="甲公司" data-logo="" href="https://e.example/9">甲</a></p>'
+    article_save(article=ArticleFactory.build(body=body))
+    project = Project.objects.get(external_id="9")
+    assert (project.name, project.logo_url) == ("甲公司", "https://img.example.com/9.png")

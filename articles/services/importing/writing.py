@@ -141,7 +141,7 @@ def _mentions_write(written: list[tuple[LegacyPost, Article]], replaced: list[in
     for post, article in sorted(
         ((p, a) for p, a in written if p.links), key=lambda pair: pair[0].published_at
     ):
-        projects = projects_upsert(links=post.links, seen_at=post.published_at)
+        projects = projects_upsert(links=post.links, seen_at=post.published_at, refresh=not post.is_draft)
         rows.extend(
             ProjectMention(
                 article=article,
