@@ -12,10 +12,12 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from articles.services.importing import posts_import, report_build
+from articles.services.importing.results import STATUS_LABELS
 from articles.services.importing.sources import ARCHIVE_SUFFIX, POST_SUFFIXES
 
 PERMISSION = "articles.import_articles"
@@ -70,21 +72,36 @@ def import_view(request: HttpRequest) -> HttpResponse:
     """Upload form; on submit, run the import and show its report."""
     _require_permission(request)
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
+    report, rows = None, []
     if request.method == "POST" and form.is_valid():
-        results = posts_import(
-            inputs=form.cleaned_data["files"],
-            dry_run=form.cleaned_data["dry_run"],
-            overwrite=form.cleaned_data["overwrite"],
+        results = list(
+            posts_import(
+                inputs=form.cleaned_data["files"],
+                dry_run=form.cleaned_data["dry_run"],
+                overwrite=form.cleaned_data["overwrite"],
+            )
         )
         report = report_build(results)
         request.session[SESSION_KEY] = report
+        rows = [
+            {
+                **file,
+                "status_label": STATUS_LABELS[file["status"]],
+                "edit_url": (
+                    reverse("admin:articles_article_change", args=[result.article_id])
+                    if result.article_id and not form.cleaned_data["dry_run"]
+                    else None
+                ),
+            }
+            for file, result in zip(report["files"], results, strict=True)
+        ]
     context = {
         **admin.site.each_context(request),
         "title": _("导入旧文章"),
         "opts": Article._meta,
         "form": form,
         "report": report,
+        "rows": rows,
         "dry_run": form.cleaned_data.get("dry_run") if report else False,
     }
     return TemplateResponse(request, "admin/articles/import.html", context)

@@ -62,10 +62,9 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_object(self, queryset=None):
-        pk = self.kwargs["pk"]
-        if self.request.user.is_staff and self.request.GET.get("preview"):
-            return selectors.article_get_for_preview(pk=pk)
-        return selectors.article_get_published(pk=pk)
+        # Drafts are previewed in the admin (admin:articles_article_preview), which checks who
+        # may see which draft; the public URL only ever shows what readers may see.
+        return selectors.article_get_published(pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -50,7 +50,8 @@ def test_staff_with_the_permission_upload_markdown_files_and_see_the_report(impo
     html = response.content.decode()
     assert '<table id="import-files">' in html
     for article in Article.objects.all():
-        assert f"/p/{article.pk}/" in html
+        assert f'<a href="/admin/articles/article/{article.pk}/change/">/p/{article.pk}/</a>' in html
+    assert html.count("<td>新建</td>") == 2
     assert article.credits.get().author.name == "林晓"
 
 

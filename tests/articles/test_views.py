@@ -115,10 +115,11 @@ def test_scheduled_article_is_404_until_its_time(client):
     assert client.get(f"/p/{article.pk}/").status_code == 404
 
 
-def test_staff_can_preview_a_draft(client, admin_user):
+def test_the_public_url_never_shows_a_draft_even_to_staff(client, admin_user):
     article = ArticleFactory(status=Article.Status.DRAFT, title="未发布的稿子")
     client.force_login(admin_user)
-    response = client.get(f"/p/{article.pk}/?preview=1")
+    assert client.get(f"/p/{article.pk}/?preview=1").status_code == 404
+    response = client.get(f"/admin/articles/article/{article.pk}/preview/")
     assert response.status_code == 200 and "未发布的稿子" in response.content.decode()
 
 

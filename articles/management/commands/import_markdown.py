@@ -13,15 +13,7 @@ from django.utils.translation import gettext as _
 
 from articles.services.importing import ImportResult, posts_import, report_build
 from articles.services.importing.parsing import default_workers
-
-STATUS_LABELS = {
-    "created": "新建",
-    "updated": "更新",
-    "unchanged": "未变",
-    "skipped": "跳过",
-    "failed": "失败",
-    "warnings": "警告",
-}
+from articles.services.importing.results import STATUS_LABELS
 
 
 class ProgressBar:

@@ -16,6 +16,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 STATUSES = ("created", "updated", "unchanged", "skipped", "failed")
+# How people read the statuses (the report's JSON keeps the English keys).
+STATUS_LABELS = {
+    "created": "新建",
+    "updated": "更新",
+    "unchanged": "未变",
+    "skipped": "跳过",
+    "failed": "失败",
+    "warnings": "警告",
+}
 
 
 class PostError(Exception):
