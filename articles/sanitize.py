@@ -85,6 +85,14 @@ _CLEANER = nh3.Cleaner(
 )
 
 
+def clean_html_uncanonical(html: str) -> str:
+    """``html`` reduced to the allowlist but not put in the editor's canonical form.
+
+    Only for reading text out of HTML (excerpts); what is stored goes through ``clean_html``.
+    """
+    return _CLEANER.clean(html) if html else ""
+
+
 def clean_html(html: str) -> str:
     """Return ``html`` reduced to the article allowlist. Pure and idempotent."""
     if not html:

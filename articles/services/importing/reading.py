@@ -27,8 +27,9 @@ from pathlib import PurePosixPath
 from django.utils.translation import gettext as _
 
 from articles.permalinks import legacy_permalink_build, permalink_normalize
+from articles.sanitize import clean_html_uncanonical
 from articles.services.articles import body_prepare
-from articles.services.credits import Byline
+from articles.services.credits import Byline, bylines_extract
 from articles.services.dates import parse_date
 from articles.services.frontmatter import FrontMatterError, front_matter_read
 from articles.services.importing.bodies import body_render
@@ -202,7 +203,9 @@ def _excerpt(data: dict, before_more: str | None, body: str) -> str:
     for key in ("excerpt", "description"):
         if text := plain_text(js_string(data.get(key))):
             return text
-    if before_more is not None and (text := plain_text(body_prepare(before_more).html)):
+    if before_more is not None and (
+        text := plain_text(bylines_extract(clean_html_uncanonical(before_more))[0])
+    ):
         return truncate_chars(text, MORE_EXCERPT_LENGTH)
     return excerpt_from_html(body)
 
