@@ -10,8 +10,6 @@ which cannot see the test's transaction.
 
 from __future__ import annotations
 
-import os
-import shutil
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -19,20 +17,13 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from django.test import Client
 
+from tests.chromium import chromium_browser
 from tests.reader_site import reader_pages
 
 pytestmark = [pytest.mark.django_db, pytest.mark.browser]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 AXE_SCRIPT = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = os.environ.get("MASTHEAD_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
 BLOCKING_IMPACTS = ("serious", "critical")
 
@@ -44,20 +35,10 @@ def chromium():
     Used only after the pages are rendered: no database work may happen while Playwright's
     event loop runs, or Django opens connections in another context that outlive the test
     (PostgreSQL then refuses to drop the test database)."""
-    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-        pytest.fail(
-            f"chromium not found at {CHROMIUM}: `apt-get install chromium` (or set MASTHEAD_CHROMIUM)."
-        )
     if not AXE_SCRIPT.is_file():
         pytest.fail(f"{AXE_SCRIPT.relative_to(REPO_ROOT)} is missing: run `make node` (npm ci) first.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium_browser() as browser:
+        yield browser
 
 
 STATIC_ASSETS = ["/static/css/site.css", "/static/img/logo.png"]

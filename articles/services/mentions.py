@@ -154,7 +154,14 @@ def mentions_sync(*, article: Article) -> list[ProjectMention]:
         refresh=article.status == Article.Status.PUBLISHED,
     )
     ProjectMention.objects.filter(article=article).delete()
-    mentions = [
+    return ProjectMention.objects.bulk_create(mentions_build(article=article, links=links, projects=projects))
+
+
+def mentions_build(
+    *, article: Article, links: list[ProjectLink], projects: dict[str, Project]
+) -> list[ProjectMention]:
+    """Unsaved mentions of ``article``, one per link in body order (``projects`` by data-id)."""
+    return [
         ProjectMention(
             article=article,
             project=projects[link.external_id],
@@ -165,7 +172,6 @@ def mentions_sync(*, article: Article) -> list[ProjectMention]:
         )
         for position, link in enumerate(links)
     ]
-    return ProjectMention.objects.bulk_create(mentions)
 
 
 _ANCHOR_START = re.compile(r'<a(?:\s+[a-z][a-z0-9-]*="[^"]*")*>')

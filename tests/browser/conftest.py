@@ -7,23 +7,15 @@ from __future__ import annotations
 import os
 import re
 import time
-from pathlib import Path
 
 import pytest
+
+from tests.chromium import chromium_browser
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made from the
 # test itself are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path(os.environ.get("MASTHEAD_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 # Collect Content-Security-Policy violations and page errors in every page.
 _WATCH_SCRIPT = """
 window.__cspViolations = [];
@@ -35,18 +27,8 @@ document.addEventListener('securitypolicyviolation', function (e) {
 
 @pytest.fixture(scope="session")
 def chromium():
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Browser tests need Debian's chromium at {CHROMIUM} (Playwright cannot download browsers "
-            "here). Install it with: apt-get install -y chromium",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with chromium_browser() as browser:
         yield browser
-        browser.close()
 
 
 def _session_cookie(user) -> str:

@@ -32,7 +32,7 @@ from articles.models import (
 from articles.services.credits import authors_get_or_create
 from articles.services.importing.reading import LegacyPost
 from articles.services.importing.results import ImportResult
-from articles.services.mentions import projects_upsert
+from articles.services.mentions import mentions_build, projects_upsert
 
 
 def skipped_warning() -> str:
@@ -142,17 +142,7 @@ def _mentions_write(written: list[tuple[LegacyPost, Article]], replaced: list[in
         ((p, a) for p, a in written if p.links), key=lambda pair: pair[0].published_at
     ):
         projects = projects_upsert(links=post.links, seen_at=post.published_at, refresh=not post.is_draft)
-        rows.extend(
-            ProjectMention(
-                article=article,
-                project=projects[link.external_id],
-                refer_type=link.refer_type[:16],
-                href=link.href[:1000],
-                anchor_text=link.text,
-                position=position,
-            )
-            for position, link in enumerate(post.links)
-        )
+        rows.extend(mentions_build(article=article, links=post.links, projects=projects))
     ProjectMention.objects.bulk_create(rows)
 
 
