@@ -67,3 +67,10 @@ def test_publish_action_publishes_selected_articles(admin_client):
     )
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED and article.published_at is not None
+
+
+def test_admin_is_in_chinese_whatever_the_browser_asks(admin_client):
+    response = admin_client.get("/admin/articles/article/add/", headers={"accept-language": "en-US,en;q=0.9"})
+    content = response.content.decode()
+    assert "增加 文章" in content or "添加 文章" in content
+    assert "Add 文章" not in content
