@@ -97,13 +97,26 @@ def credits_add(*, article: Article, bylines: list[Byline]) -> list[Credit]:
         return []
     authors = authors_get_or_create(names=[b.name for b in bylines])
     existing = set(article.credits.values_list("author_id", "role"))
-    next_order = len(existing)
-    created = []
+    return Credit.objects.bulk_create(
+        credits_build(article=article, bylines=bylines, authors=authors, existing=existing)
+    )
+
+
+def credits_build(
+    *,
+    article: Article,
+    bylines: list[Byline],
+    authors: dict[str, Author],
+    existing: set[tuple[int, str]] | None = None,
+) -> list[Credit]:
+    """Unsaved credits for ``bylines``: one per (author, role), in byline order, after the
+    ``existing`` (author id, role) pairs, which are skipped. ``authors`` by name. Pure."""
+    taken = set(existing or ())
+    credits = []
     for byline in bylines:
-        author = authors[byline.name]
-        if (author.pk, byline.role) in existing:
+        key = (authors[byline.name].pk, byline.role)
+        if key in taken:
             continue
-        existing.add((author.pk, byline.role))
-        created.append(Credit(article=article, author=author, role=byline.role, order=next_order))
-        next_order += 1
-    return Credit.objects.bulk_create(created)
+        taken.add(key)
+        credits.append(Credit(article=article, author_id=key[0], role=byline.role, order=len(taken) - 1))
+    return credits

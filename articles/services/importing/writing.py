@@ -29,7 +29,7 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
-from articles.services.credits import authors_get_or_create
+from articles.services.credits import authors_get_or_create, credits_build
 from articles.services.importing.reading import LegacyPost
 from articles.services.importing.results import ImportResult
 from articles.services.mentions import mentions_build, projects_upsert
@@ -123,13 +123,7 @@ def _credits_write(written: list[tuple[LegacyPost, Article]], replaced: list[int
     authors = authors_get_or_create(names=[b.name for post, _a in written for b in post.bylines])
     rows = []
     for post, article in written:
-        # credits_add's rule: one credit per (author, role), in byline order.
-        seen: set[tuple[int, str]] = set()
-        for byline in post.bylines:
-            key = (authors[byline.name].pk, byline.role)
-            if key not in seen:
-                seen.add(key)
-                rows.append(Credit(article=article, author_id=key[0], role=byline.role, order=len(seen) - 1))
+        rows.extend(credits_build(article=article, bylines=post.bylines, authors=authors))
     Credit.objects.bulk_create(rows)
 
 
