@@ -6,14 +6,17 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
-.PHONY: help venv node run test test-postgres lint bench bench-import clean
+.PHONY: help venv node run serve test test-postgres lint bench bench-import bench-http loadtest clean
 
 help:
 	@echo "make run    - create .venv, install, migrate, import demo posts, create admin, serve on 127.0.0.1:$(PORT)"
+	@echo "make serve  - production server: collectstatic, then gunicorn on 127.0.0.1:$(PORT) (needs DJANGO_SECRET_KEY)"
 	@echo "make test   - run the whole test suite (SQLite; PostgreSQL when DATABASE_URL is set)"
 	@echo "make lint   - ruff check"
 	@echo "make bench  - all benchmarks: reader pages (deep pagination over 100,000 articles) and bench-import"
 	@echo "make bench-import - import ../shared/corpus cycled to 10,000 posts into a fresh database (SQLite, or DATABASE_URL)"
+	@echo "make bench-http - requests/s of reader pages under make serve, page cache off and on, against a bare Django floor"
+	@echo "make loadtest - 60 s at 50 connections, then a PostgreSQL restart in the middle of a second run"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || { py=$$(scripts/find-python) && echo "Using $$py" && $$py -m venv $(VENV); }
@@ -38,6 +41,14 @@ run: venv
 	$(PY) manage.py ensure_superuser
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Production serving: static files collected (hashed, compressed) for WhiteNoise, then gunicorn
+# with cms/gunicorn.conf.py (WORKERS, THREADS, PORT ...). Migrations are a deploy step of their
+# own (manage.py migrate), not run by every instance that starts.
+serve: export DJANGO_SETTINGS_MODULE = cms.settings.production
+serve: venv
+	$(PY) manage.py collectstatic --noinput -v0
+	PORT=$(PORT) exec $(VENV)/bin/gunicorn -c cms/gunicorn.conf.py cms.wsgi
+
 # The suite runs on its own settings, whatever DJANGO_SETTINGS_MODULE says (dev by default here).
 test: venv node
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest
@@ -54,6 +65,17 @@ bench: venv bench-import
 
 bench-import: venv
 	$(PY) bench/import_bench.py
+
+# Reader pages over HTTP (wrk, installed from Debian when missing), against PostgreSQL
+# (DATABASE_URL, or a local server on 127.0.0.1:5432) and a Redis of its own.
+bench-http: venv
+	@command -v wrk >/dev/null || { echo "installing wrk (Debian)"; apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }
+	$(PY) bench/http_bench.py
+
+# Load and fault test: its own PostgreSQL (restarted half-way through phase 2) and Redis.
+loadtest: venv
+	@command -v wrk >/dev/null || { echo "installing wrk (Debian)"; apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }
+	$(PY) bench/loadtest.py
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 media staticfiles .pytest_cache

@@ -1,17 +1,28 @@
 """RSS 2.0 and Atom feeds (django.contrib.syndication), site-wide and per category, author
 and project. Items carry the full cleaned body (``content:encoded`` in RSS, ``content`` in
-Atom), the excerpt as summary, the writers as author and the categories and tags."""
+Atom), the excerpt as summary, the writers as author and the categories and tags.
+
+Each item's XML is a cached fragment (``articles.caching.fragments``) keyed on the article,
+its authors, categories and tags: a feed whose items are cached reads only their ids from the
+database. The feed declares the list it shows (surrogate keys) for the page cache and CDNs.
+"""
 
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
+from datetime import datetime
+from io import StringIO
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.translation import gettext as _
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from articles import selectors
+from articles.caching import keys
+from articles.caching.fragments import fragments_get, fragments_set
 from articles.jsonld import absolute_url
 from articles.models import Article, Credit
 
@@ -24,7 +35,40 @@ def absolute_links(html: str) -> str:
     return _ROOT_RELATIVE.sub(lambda m: f"{m.group(1)}{settings.MASTHEAD_SITE_URL}/", html)
 
 
-class FullContentRssFeed(Rss201rev2Feed):
+class _CachedItems:
+    """Items written as ready-made XML (``write_items``), with their dates for the feed's own
+    last-update element."""
+
+    item_element = "item"
+
+    def set_cached_items(self, items: list[tuple[str, datetime | None]]) -> None:
+        self.cached_items = items
+
+    def write_items(self, handler) -> None:
+        cached = getattr(self, "cached_items", None)
+        if cached is None:
+            return super().write_items(handler)
+        for xml, _date in cached:
+            handler.ignorableWhitespace(xml)  # written as is: made by the same generator
+
+    def latest_post_date(self):
+        cached = getattr(self, "cached_items", None)
+        if cached is None:
+            return super().latest_post_date()
+        dates = [date for _xml, date in cached if date is not None]
+        return max(dates) if dates else SyndicationFeed.latest_post_date(self)
+
+    def item_xml(self, item: dict) -> str:
+        """One item as XML, exactly as ``write_items`` would write it."""
+        out = StringIO()
+        handler = SimplerXMLGenerator(out, "utf-8", short_empty_elements=True)
+        handler.startElement(self.item_element, self.item_attributes(item))
+        self.add_item_elements(handler, item)
+        handler.endElement(self.item_element)
+        return out.getvalue()
+
+
+class FullContentRssFeed(_CachedItems, Rss201rev2Feed):
     """RSS 2.0 with the article body in ``content:encoded``."""
 
     def rss_attributes(self) -> dict:
@@ -36,13 +80,19 @@ class FullContentRssFeed(Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content"])
 
 
-class FullContentAtomFeed(Atom1Feed):
+class FullContentAtomFeed(_CachedItems, Atom1Feed):
     """Atom with the article body as ``<content type="html">``."""
+
+    item_element = "entry"
 
     def add_item_elements(self, handler, item) -> None:
         super().add_item_elements(handler, item)
         if item.get("content"):
             handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+# The rows a feed renders items for in this request (the ones whose XML is not cached).
+_rows_to_render: ContextVar[list | None] = ContextVar("masthead_feed_rows", default=None)
 
 
 class LatestArticlesFeed(Feed):
@@ -70,7 +120,42 @@ class LatestArticlesFeed(Feed):
         return selectors.article_list_for_feed()
 
     def items(self, obj=None):
-        return self.articles(obj)[: settings.ARTICLES_FEED_SIZE]
+        rows = _rows_to_render.get()
+        return rows if rows is not None else self.articles(obj)[: settings.ARTICLES_FEED_SIZE]
+
+    def declare_keys(self, obj) -> None:
+        """The surrogate keys of the feed itself (its items declare their own)."""
+        keys.declare_list()
+
+    def get_feed(self, obj, request):
+        """The feed, with each item's XML from the fragment cache when it is there: only the
+        articles whose item is not cached are read in full and rendered."""
+        self.declare_keys(obj)
+        pks = list(self.articles(obj).values_list("pk", flat=True)[: settings.ARTICLES_FEED_SIZE])
+        kind = self.feed_type.__name__
+        names = {pk: f"feed-item:{kind}:{pk}" for pk in pks}
+        cached = fragments_get(list(names.values()))
+        missing = [pk for pk in pks if names[pk] not in cached]
+        rows = list(self.articles(obj).filter(pk__in=missing)) if missing else []
+        token = _rows_to_render.set(rows)
+        try:
+            feed = super().get_feed(obj, request)
+        finally:
+            _rows_to_render.reset(token)
+        rendered = {}
+        for row, item in zip(rows, feed.items, strict=True):
+            item_date = item["updateddate"] or item["pubdate"]
+            rendered[names[row.pk]] = ((feed.item_xml(item), item_date), self.item_keys(row))
+        fragments_set(rendered)
+        for name, (value, shown) in rendered.items():
+            keys.declare_many(shown)
+            cached[name] = value
+        feed.set_cached_items([cached[names[pk]] for pk in pks if names[pk] in cached])
+        return feed
+
+    def item_keys(self, item: Article) -> set[str]:
+        shown = [item, *(c.author for c in item.credits.all()), *item.categories.all(), *item.tags.all()]
+        return {keys.object_key(obj) for obj in shown}
 
     def item_title(self, item: Article) -> str:
         return item.title
@@ -114,6 +199,10 @@ class _OwnedFeed(LatestArticlesFeed):
 
     def link(self, obj=None) -> str:
         return obj.get_absolute_url()
+
+    def declare_keys(self, obj) -> None:
+        keys.declare_objects(obj)
+        keys.declare_list(obj)
 
 
 class CategoryFeed(_OwnedFeed):

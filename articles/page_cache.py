@@ -1,28 +1,39 @@
-"""Full-page cache for anonymous readers, with ETag/Last-Modified revalidation.
+"""Full-page cache for anonymous readers, keyed by URL and invalidated by surrogate keys.
 
-``reader_page`` wraps a reader view (pages, feeds, sitemaps):
+Two halves:
 
-- Anonymous GET/HEAD requests are answered from the cache (Redis when ``REDIS_URL`` is set,
-  local memory otherwise). Entries are keyed on the content generation
-  (``articles.caching.content_state``), so any change to an article, its credits or its
-  projects, or a scheduled article falling due, makes every entry stale at once.
-- Every cached answer carries ``ETag`` and ``Last-Modified``; a matching conditional request
-  gets ``304 Not Modified``. ``Cache-Control`` is public with a short max-age, and the answer
-  varies on ``Cookie`` (a logged-in reader must never get an anonymous copy from a proxy).
-- Logged-in users (staff) always get a freshly rendered page marked ``private, no-store``;
-  their requests neither read nor fill the cache.
-- A response is stored only when it is safe to share: status 200, no cookie set, no CSRF
-  token used, no message shown, no session written.
+- ``reader_page`` wraps a reader view (pages, feeds, sitemaps). It renders the view inside a
+  surrogate-key collector (``articles.caching.keys``) and with fragment caching on, then marks
+  a shareable 200 as cacheable: ``Surrogate-Key`` and ``Cache-Tag`` headers naming what it shows
+  (for CDNs), ``Cache-Control: public`` with a short max-age (and ``s-maxage`` when a CDN may
+  keep it), ``Vary: Cookie``. Logged-in users (staff) get a fresh page marked
+  ``private, no-store``, never stored.
+- ``PageCacheMiddleware`` sits right after WhiteNoise, before sessions, auth, CSRF and messages:
+  an anonymous GET/HEAD (no session cookie) whose page is cached and fresh is answered there,
+  without running the rest of the stack or any query. On the way out it stores what
+  ``reader_page`` marked, with the headers the rest of the stack added (CSP, X-Frame-Options).
+
+Every cacheable answer carries ``ETag`` and ``Last-Modified``; a matching conditional request
+gets ``304 Not Modified``. ``X-Cache`` says ``hit`` or ``miss``.
+
+An entry is stale as soon as one of its keys is purged (``articles.caching.store``): an edit
+to one article empties its page and the lists and feeds showing it, not every page. A page is
+stored only when it is safe to share: status 200, no cookie set, no CSRF token used, no
+message shown, no session written.
+
+Query parameters: only those registered with ``reader_page(query=...)`` (and ``page``) are
+part of the key; others (``utm_source`` ...) cannot fill the cache with copies of one page.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-from functools import wraps
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial, wraps
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import (
@@ -33,20 +44,32 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe
 
-from articles.caching import content_state
+from articles.caching import fragments, store
+from articles.caching import keys as surrogate
+from articles.caching.invalidation import last_purge_time, render_snapshot
 
-# Only these query parameters change what a reader view returns; others (utm_source ...) are
-# left out of the key so they cannot fill the cache with copies of one page.
-KEY_QUERY_PARAMETERS = ("page", "p")
-_SKIPPED_HEADERS = {"vary", "cache-control", "etag", "set-cookie"}
+# Query parameters that change what a reader view returns; views add theirs through
+# ``reader_page(query=...)``.
+KEY_QUERY_PARAMETERS: set[str] = {"page", "p"}
+_SKIPPED_HEADERS = {"vary", "cache-control", "etag", "last-modified", "set-cookie", "x-cache", "date"}
+_PREFIX = "articles:page:"
 
 
-def page_cache_key(request: HttpRequest, generation: int) -> str:
-    """The cache key of the page ``request`` asks for, under content ``generation``."""
-    query = "&".join(f"{name}={request.GET[name]}" for name in KEY_QUERY_PARAMETERS if name in request.GET)
+@dataclass(slots=True)
+class _Cacheable:
+    seq: int | None
+    keys: tuple[str, ...]
+
+
+def page_cache_key(request: HttpRequest) -> str:
+    """The cache key of the page ``request`` asks for (scheme, host, path, key parameters,
+    language)."""
+    query = "&".join(
+        f"{name}={request.GET[name]}" for name in sorted(KEY_QUERY_PARAMETERS) if name in request.GET
+    )
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     digest = hashlib.sha256(address.encode("utf-8")).hexdigest()[:32]
-    return f"articles:page:{generation}:{translation.get_language()}:{digest}"
+    return f"{_PREFIX}{translation.get_language()}:{digest}"
 
 
 def _is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -64,30 +87,6 @@ def _is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
     return "private" not in cache_control and "no-store" not in cache_control
 
 
-def _entry_from(response: HttpResponse) -> dict:
-    content = response.content
-    last_modified = parse_http_date_safe(response.get("Last-Modified", "")) or int(time.time())
-    return {
-        "content": content,
-        "headers": {k: v for k, v in response.items() if k.lower() not in _SKIPPED_HEADERS},
-        "etag": f'"{hashlib.sha256(content).hexdigest()[:32]}"',
-        "last_modified": last_modified,
-    }
-
-
-def _response_from(request: HttpRequest, entry: dict) -> HttpResponse:
-    response = HttpResponse(entry["content"], headers=entry["headers"])
-    response["ETag"] = entry["etag"]
-    response["Last-Modified"] = http_date(entry["last_modified"])
-    patch_cache_control(
-        response, public=True, max_age=settings.ARTICLES_BROWSER_CACHE_SECONDS, must_revalidate=True
-    )
-    patch_vary_headers(response, ("Cookie",))
-    return get_conditional_response(
-        request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
-    )
-
-
 def _render(view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
     response = view(request, *args, **kwargs)
     if hasattr(response, "render") and not response.is_rendered:
@@ -95,28 +94,131 @@ def _render(view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
     return response
 
 
-def reader_page(view):
-    """Serve ``view`` from the anonymous full-page cache (see the module docstring)."""
+def _pin_if_replica_may_lag() -> None:
+    """Right after a change, read from the primary: a replica may not have it yet."""
+    if not settings.DATABASE_REPLICA_URL:
+        return
+    purged_at = last_purge_time()
+    if purged_at is not None and time.time() - purged_at < settings.DATABASE_REPLICA_LAG_SECONDS:
+        from cms.db_router import pin_to_primary
+
+        pin_to_primary()
+
+
+def _cache_headers(response: HttpResponse, shown: set[str], *, cdn: bool) -> None:
+    surrogate_key, cache_tag = surrogate.header_values(shown)
+    response["Surrogate-Key"] = surrogate_key
+    response["Cache-Tag"] = cache_tag
+    cdn_seconds = settings.ARTICLES_CDN_CACHE_SECONDS if cdn else 0
+    control = {"public": True, "max_age": settings.ARTICLES_BROWSER_CACHE_SECONDS, "must_revalidate": True}
+    if cdn_seconds > 0:
+        control["s_maxage"] = cdn_seconds
+        response["Surrogate-Control"] = f"max-age={cdn_seconds}"
+    patch_cache_control(response, **control)
+    patch_vary_headers(response, ("Cookie",))
+
+
+def reader_page(view=None, *, keys: Iterable[str] = (), query: Iterable[str] = ()):
+    """Make ``view`` a cacheable reader page (see the module docstring).
+
+    ``keys``: surrogate keys every response of the view shows, besides those it declares while
+    rendering (``articles.caching.keys``). ``query``: the query parameters that change its
+    content (``page`` always does). Usable bare or with arguments::
+
+        path("flash/", reader_page(views.FlashListView.as_view(), keys=["flashes"]))
+        path("search/", reader_page(views.search, query=["q"]))
+    """
+    if view is None:
+        return partial(reader_page, keys=keys, query=query)
+    KEY_QUERY_PARAMETERS.update(query)
+    static_keys = tuple(keys)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        if request.user.is_authenticated:
+        seq = render_snapshot()
+        _pin_if_replica_may_lag()
+        # Staff see exactly what is stored now: no cached fragment, ever.
+        fragment_seq = None if request.user.is_authenticated else seq
+        with surrogate.collecting() as shown, fragments.rendering(fragment_seq):
+            surrogate.declare(*static_keys)
             response = _render(view, request, *args, **kwargs)
-            add_never_cache_headers(response)
+        private = response.status_code == 200 and not _is_shareable(request, response)
+        if request.user.is_authenticated or private:
+            if response.status_code == 200:
+                add_never_cache_headers(response)
             return response
-        key = page_cache_key(request, content_state())
-        entry = cache.get(key)
-        if entry is None:
-            response = _render(view, request, *args, **kwargs)
-            if not _is_shareable(request, response):
-                if response.status_code == 200:
-                    add_never_cache_headers(response)
-                return response
-            entry = _entry_from(response)
-            if settings.ARTICLES_PAGE_CACHE_SECONDS > 0:
-                cache.set(key, entry, timeout=settings.ARTICLES_PAGE_CACHE_SECONDS)
-        return _response_from(request, entry)
+        if response.status_code == 200 and not response.streaming:
+            # A view that declared nothing is purged by any change here, and a CDN must
+            # revalidate it every time: no purge by key could reach it there.
+            declared = bool(shown)
+            shown.add(surrogate.ALL)
+            _cache_headers(response, shown, cdn=declared)
+            keys = tuple(sorted(shown)) if declared else (surrogate.NO_KEYS,)
+            response._masthead_cacheable = _Cacheable(seq=seq, keys=keys)
+        return response
 
     return wrapper
+
+
+# --- the middleware --------------------------------------------------------------------------
+
+
+def _entry_value(response: HttpResponse) -> dict:
+    content = response.content
+    last_modified = parse_http_date_safe(response.get("Last-Modified", "")) or int(time.time())
+    return {
+        "content": content,
+        "headers": [(k, v) for k, v in response.items() if k.lower() not in _SKIPPED_HEADERS],
+        "cache_control": response.get("Cache-Control", ""),
+        "vary": response.get("Vary", ""),
+        "etag": f'"{hashlib.sha256(content).hexdigest()[:32]}"',
+        "last_modified": last_modified,
+    }
+
+
+def _response_from(request: HttpRequest, value: dict, verdict: str) -> HttpResponse:
+    response = HttpResponse(value["content"], headers=value["headers"])
+    response["ETag"] = value["etag"]
+    response["Last-Modified"] = http_date(value["last_modified"])
+    response["Cache-Control"] = value["cache_control"]
+    response["Vary"] = value["vary"]
+    response["X-Cache"] = verdict
+    return get_conditional_response(
+        request, etag=value["etag"], last_modified=value["last_modified"], response=response
+    )
+
+
+class PageCacheMiddleware:
+    """Answers anonymous cache hits early and stores what ``reader_page`` marked cacheable."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def _may_read(self, request: HttpRequest) -> bool:
+        return (
+            request.method in ("GET", "HEAD")
+            and settings.ARTICLES_PAGE_CACHE_SECONDS > 0
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = None
+        if self._may_read(request):
+            key = page_cache_key(request)
+            entry = store.entries_get([key]).get(key)
+            if entry is not None:
+                return _response_from(request, entry.value, "hit")
+        response = self.get_response(request)
+        cacheable = getattr(response, "_masthead_cacheable", None)
+        if cacheable is None:
+            return response
+        if response.status_code != 200 or not _is_shareable(request, response):
+            add_never_cache_headers(response)
+            return response
+        value = _entry_value(response)
+        if key is not None and cacheable.seq is not None:
+            entry = store.Entry(value=value, seq=cacheable.seq, keys=cacheable.keys)
+            store.entries_set({key: entry}, timeout=settings.ARTICLES_PAGE_CACHE_SECONDS)
+        return _response_from(request, value, "miss")

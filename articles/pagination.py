@@ -7,7 +7,9 @@ requested page. ``DeepPaginator`` keeps both small:
   published content starts a new one), so it is computed once, not on every page view;
 - a page is read as a *deferred join*: first the primary keys of the page, which the
   database reads from the ``(status, published_at, id)`` index alone, then the full rows and
-  their prefetches for just those keys.
+  their prefetches for just those keys, and only for the ones a cached fragment does not
+  already show (``ArticleRows``: list cards are cached per article, see
+  ``articles.templatetags.article_cards``).
 
 ``bench/pagination.py`` measures it against Django's default paginator.
 """
@@ -15,6 +17,7 @@ requested page. ``DeepPaginator`` keeps both small:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator, Sequence
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
@@ -54,5 +57,37 @@ class DeepPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = list(self.object_list.filter(pk__in=keys)) if keys else []
-        return self._get_page(rows, number, self)
+        return self._get_page(ArticleRows(self.object_list, keys), number, self)
+
+
+class ArticleRows(Sequence):
+    """The rows of one page, in order, read from the database only when first needed, and
+    only those asked for (``rows_for``). ``pks`` costs nothing."""
+
+    def __init__(self, queryset, pks: list[int]) -> None:
+        self.queryset = queryset
+        self.pks = pks
+        self._rows: dict[int, object] = {}
+
+    def rows_for(self, pks: list[int]) -> dict[int, object]:
+        """The rows of ``pks`` (one query plus the queryset's prefetches for those not read yet)."""
+        missing = [pk for pk in pks if pk not in self._rows]
+        if missing:
+            self._rows.update((row.pk, row) for row in self.queryset.filter(pk__in=missing))
+        return {pk: self._rows[pk] for pk in pks if pk in self._rows}
+
+    def _all(self) -> list:
+        rows = self.rows_for(self.pks)
+        return [rows[pk] for pk in self.pks if pk in rows]
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    def __iter__(self) -> Iterator:
+        return iter(self._all())
+
+    def __bool__(self) -> bool:
+        return bool(self.pks)

@@ -37,7 +37,7 @@ def article_list_published() -> QuerySet[Article]:
     return (
         Article.objects.published()
         .defer("body", "extra")
-        .prefetch_related(_credits_prefetch(), "categories", "renditions")
+        .prefetch_related(_credits_prefetch(), "renditions")
         .order_by("-published_at", "-id")
     )
 

@@ -1,9 +1,12 @@
-"""Reader-side URLs. Every page, feed and sitemap goes through the anonymous page cache."""
+"""Reader-side URLs. Every page, feed and sitemap goes through the anonymous page cache
+(``reader_page``); views declare the surrogate keys of what they show (``articles.caching.keys``)
+or name fixed ones here."""
 
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 
 from articles import feeds, views
+from articles.caching import keys
 from articles.page_cache import reader_page
 from articles.sitemaps import SITEMAPS
 
@@ -34,15 +37,15 @@ urlpatterns = [
     path("feed/atom/", reader_page(feeds.LatestArticlesAtomFeed()), name="atom"),
     path(
         "sitemap.xml",
-        reader_page(sitemap_views.index),
+        reader_page(sitemap_views.index, keys=[keys.SITEMAPS]),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"},
         name="sitemap_index",
     ),
     path(
         "sitemap-<section>.xml",
-        reader_page(sitemap_views.sitemap),
+        reader_page(sitemap_views.sitemap, keys=[keys.SITEMAPS]),
         {"sitemaps": SITEMAPS, "template_name": _SITEMAP_TEMPLATE},
         name="sitemap_section",
     ),
-    path("robots.txt", reader_page(views.robots_txt), name="robots"),
+    path("robots.txt", reader_page(views.robots_txt, keys=[keys.ALL]), name="robots"),
 ]

@@ -11,12 +11,15 @@ from datetime import date
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from articles import selectors
+from articles.caching import fragments, keys
 from articles.jsonld import article_jsonld, breadcrumbs_jsonld
+from articles.models import Article
 from articles.pagination import DeepPaginator
 from articles.seo import FeedLink, article_meta, list_meta
 
@@ -44,8 +47,13 @@ class ArticleListView(ListView):
     def page_feed(self) -> FeedLink | None:
         return None
 
+    def declare_keys(self) -> None:
+        """The surrogate keys of the page (its cards declare their own)."""
+        keys.declare_list()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        self.declare_keys()
         page = context["page_obj"]
         context["meta"] = list_meta(
             title=self.page_title(),
@@ -57,30 +65,82 @@ class ArticleListView(ListView):
         return context
 
 
-class ArticleDetailView(DetailView):
-    template_name = "articles/article_detail.html"
-    context_object_name = "article"
+class _ArticlePage:
+    """What an article page shows, read from the database only when a fragment of the page is
+    not cached (the template's ``{% fragment %}`` blocks resolve these values only on a miss)."""
 
-    def get_object(self, queryset=None):
-        # Drafts are previewed in the admin (admin:articles_article_preview), which checks who
-        # may see which draft; the public URL only ever shows what readers may see.
-        return selectors.article_get_published(pk=self.kwargs["pk"])
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
+
+    @cached_property
+    def article(self):
+        return selectors.article_get_published(pk=self.pk)
+
+    @cached_property
+    def categories(self) -> list:
+        return selectors.article_categories(article=self.article)
+
+    @cached_property
+    def projects(self) -> list:
+        return selectors.article_projects(article=self.article)
+
+    @cached_property
+    def related(self) -> list:
+        return selectors.article_related(article=self.article, limit=settings.ARTICLES_RELATED_COUNT)
+
+    @cached_property
+    def breadcrumbs(self) -> list[tuple[str, str]]:
+        crumbs = [(_("首页"), reverse("articles:home"))]
+        if self.categories:
+            crumbs.append((self.categories[0].name, self.categories[0].get_absolute_url()))
+        crumbs.append((self.article.title, self.article.get_absolute_url()))
+        return crumbs
+
+    def keys(self) -> list[str]:
+        """The article and every category, tag, author and project its page names."""
+        article = self.article
+        shown = [article, *self.categories, *article.tags.all(), *self.projects]
+        shown += [credit.author for credit in article.credits.all()]
+        return [keys.object_key(obj) for obj in shown]
+
+    def related_keys(self) -> list[str]:
+        return [keys.object_key(item) for item in self.related]
+
+
+class ArticleDetailView(TemplateView):
+    """An article page. Everything but "is it public?" is lazy: see ``_ArticlePage``."""
+
+    template_name = "articles/article_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        article = self.object
-        categories = selectors.article_categories(article=article)
-        crumbs = [(_("首页"), reverse("articles:home"))]
-        if categories:
-            crumbs.append((categories[0].name, categories[0].get_absolute_url()))
-        crumbs.append((article.title, article.get_absolute_url()))
+        pk = self.kwargs["pk"]
+        page = _ArticlePage(pk)
+        # The template's fragments, read ahead in one go. A fresh "article" fragment proves the
+        # article is still public: it was rendered when it was, and anything that could hide it
+        # (unpublishing, deleting) purges its key. Otherwise the article is read (404 if it is
+        # not public). Drafts are previewed in the admin (admin:articles_article_preview),
+        # which checks who may see which draft.
+        cached = fragments.prefetch([f"article-head:{pk}", f"article:{pk}", f"related:{pk}"])
+        if f"article:{pk}" not in cached:
+            page.article  # noqa: B018 (raises Http404)
+        keys.declare(keys.key_for(Article, pk))
         context.update(
-            categories=categories,
-            projects=selectors.article_projects(article=article),
-            related=selectors.article_related(article=article, limit=settings.ARTICLES_RELATED_COUNT),
-            breadcrumbs=crumbs,
-            jsonld=[article_jsonld(article), breadcrumbs_jsonld(crumbs)],
-            meta=article_meta(article),
+            article_pk=pk,
+            article=SimpleLazyObject(lambda: page.article),
+            categories=SimpleLazyObject(lambda: page.categories),
+            projects=SimpleLazyObject(lambda: page.projects),
+            related=SimpleLazyObject(lambda: page.related),
+            breadcrumbs=SimpleLazyObject(lambda: page.breadcrumbs),
+            jsonld=SimpleLazyObject(
+                lambda: [article_jsonld(page.article), breadcrumbs_jsonld(page.breadcrumbs)]
+            ),
+            meta=SimpleLazyObject(lambda: article_meta(page.article)),
+            article_keys=SimpleLazyObject(page.keys),
+            related_keys=SimpleLazyObject(page.related_keys),
+            # New articles join a related box within this time (its own articles' changes
+            # empty it at once).
+            related_seconds=settings.ARTICLES_PAGE_CACHE_SECONDS or None,
         )
         return context
 
@@ -114,6 +174,10 @@ class _OwnedListView(ArticleListView):
             rss=reverse(f"articles:{self.feed_route}_feed", kwargs=kwargs),
             atom=reverse(f"articles:{self.feed_route}_atom", kwargs=kwargs),
         )
+
+    def declare_keys(self) -> None:
+        keys.declare_objects(self.owner)
+        keys.declare_list(self.owner)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**{self.context_owner_name: self.owner, **kwargs})
@@ -189,6 +253,7 @@ class ArchiveIndexView(TemplateView):
         for row in selectors.archive_months():
             years.setdefault(row["month"].year, []).append(row)
         context["years"] = years
+        keys.declare_list()
         context["meta"] = list_meta(
             title=_("文章归档"), description=_("按月份浏览全部文章"), path=self.request.path
         )

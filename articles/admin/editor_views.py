@@ -148,8 +148,10 @@ def preview(model_admin):
         article = selectors.article_get_for_preview(pk=article.pk)
         context = {
             "article": article,
+            "article_pk": article.pk,
+            "categories": selectors.article_categories(article=article),
             "projects": selectors.article_projects(article=article),
-            "jsonld": article_jsonld(article),
+            "jsonld": [article_jsonld(article)],
             "is_preview": True,
         }
         response = TemplateResponse(request, "articles/article_detail.html", context)

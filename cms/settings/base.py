@@ -26,6 +26,13 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def media_origin(url: str) -> list[str]:
+    """The origin of an absolute MEDIA_URL on plain http (https is allowed already), for CSP."""
+    if not url.startswith("http://"):
+        return []
+    return ["/".join(url.split("/")[:3])]
+
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
@@ -49,6 +56,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous cache hits are answered here, before sessions, auth, CSRF and messages run.
+    "articles.page_cache.PageCacheMiddleware",
+    # A database outage answers 503 with Retry-After instead of a 500 (cms/middleware.py).
+    "cms.middleware.DatabaseUnavailableMiddleware",
+    "cms.db_router.PrimaryPinningMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -79,7 +91,8 @@ TEMPLATES = [
 ]
 
 # SQLite is the embedded default; DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/masthead)
-# switches to PostgreSQL.
+# switches to PostgreSQL. Connections are kept for DJANGO_CONN_MAX_AGE seconds and checked before
+# each request reuses them, so a restarted PostgreSQL costs errors only while it is down.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -94,17 +107,46 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+else:
+    # A database that does not answer fails the request after this many seconds, not never.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5")
+    )
+
+# Optional read replica: reader pages read from it, writes and the admin use the primary
+# (cms/db_router.py). Reads stay on the primary for DATABASE_REPLICA_LAG_SECONDS after any
+# content change, so a page re-rendered right after an edit never caches the replica's past.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_LAG_SECONDS", "5"))
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["cms.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Shared by every instance: page and fragment caches, invalidation state, counts. An outage
+    # degrades to uncached pages and recovers by itself (cms/cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "cms.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "masthead"),
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.5")),
+                "SOCKET_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+                "DOWN_SECONDS": float(os.environ.get("REDIS_RETRY_SECONDS", "2")),
+            },
         }
     }
 else:
@@ -134,6 +176,24 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads (head images, renditions, editor images, avatars) go to S3-compatible object storage
+# when a bucket is named; DJANGO_MEDIA_URL is then the public address of the stored files.
+S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "")
+if S3_BUCKET:
+    from cms.storage import s3_storage_options
+
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": s3_storage_options(
+            bucket=S3_BUCKET,
+            endpoint_url=os.environ.get("DJANGO_S3_ENDPOINT_URL", ""),
+            access_key=os.environ.get("DJANGO_S3_ACCESS_KEY_ID", ""),
+            secret_key=os.environ.get("DJANGO_S3_SECRET_ACCESS_KEY", ""),
+            region=os.environ.get("DJANGO_S3_REGION", "us-east-1"),
+            location=os.environ.get("DJANGO_S3_LOCATION", ""),
+            public_url=os.environ.get("DJANGO_MEDIA_URL", ""),
+        ),
+    }
 # Uploaded files above this size go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -154,7 +214,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "https:", "data:"],
+    "img-src": [CSP.SELF, "https:", "data:", *media_origin(MEDIA_URL)],
     "font-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
@@ -182,6 +242,18 @@ ARTICLES_RELATED_COUNT = int(os.environ.get("ARTICLES_RELATED_COUNT", "5"))
 # content change), and the Cache-Control max-age browsers get (0: revalidate with ETag each time).
 ARTICLES_PAGE_CACHE_SECONDS = int(os.environ.get("ARTICLES_PAGE_CACHE_SECONDS", "600"))
 ARTICLES_BROWSER_CACHE_SECONDS = int(os.environ.get("ARTICLES_BROWSER_CACHE_SECONDS", "0"))
+# Fragments of pages (cards, article sections, feed items) live this long at most; each is also
+# dropped when one of the surrogate keys it was rendered from is purged (articles/caching/).
+ARTICLES_FRAGMENT_CACHE_SECONDS = int(os.environ.get("ARTICLES_FRAGMENT_CACHE_SECONDS", "86400"))
+# CDN or reverse-proxy cache in front: how long it may keep a page (s-maxage and
+# Surrogate-Control; 0: shared caches revalidate like browsers), and who purges it by surrogate
+# key on every change: "none", "log", "http" (HTTP PURGE to ARTICLES_CDN_PURGE_URLS, keys in
+# the ARTICLES_CDN_PURGE_HEADER header, as Varnish's xkey expects) or a dotted path to a class.
+ARTICLES_CDN_CACHE_SECONDS = int(os.environ.get("ARTICLES_CDN_CACHE_SECONDS", "0"))
+ARTICLES_CDN_PURGER = os.environ.get("ARTICLES_CDN_PURGER", "none")
+ARTICLES_CDN_PURGE_URLS = env_list("ARTICLES_CDN_PURGE_URLS")
+ARTICLES_CDN_PURGE_HEADER = os.environ.get("ARTICLES_CDN_PURGE_HEADER", "xkey-purge")
+ARTICLES_CDN_PURGE_TIMEOUT = float(os.environ.get("ARTICLES_CDN_PURGE_TIMEOUT", "2"))
 ARTICLES_SITEMAP_LIMIT = int(os.environ.get("ARTICLES_SITEMAP_LIMIT", "5000"))
 ARTICLES_NEWS_SITEMAP_HOURS = int(os.environ.get("ARTICLES_NEWS_SITEMAP_HOURS", "48"))
 # Hexo's permalink pattern used for legacy redirects when a post has no `permalink` of its own.
@@ -203,7 +275,17 @@ from .ckeditor import *  # noqa: E402,F403  (CKEditor 5 toolbar and HTML support
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        # DJANGO_LOG_FORMAT=json: one JSON object per line, as log collectors want.
+        "json": {"()": "cms.logs.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if os.environ.get("DJANGO_LOG_FORMAT") == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }

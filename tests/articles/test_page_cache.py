@@ -15,7 +15,7 @@ from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.utils import timezone
 
-from articles import caching
+from articles.caching import invalidation
 from articles.caching import content_changed
 from articles.models import Article, Credit
 from articles.page_cache import reader_page
@@ -137,8 +137,8 @@ def test_scheduled_article_appears_when_its_time_comes_without_any_write(client,
     # process's clock is past the moment the cache remembered.
     due = timezone.now() - timedelta(seconds=1)
     Article.objects.filter(pk=scheduled.pk).update(published_at=due)
-    real_clock = caching._clock
-    monkeypatch.setattr(caching, "_clock", lambda: real_clock() + 2 * 86400)
+    real_clock = invalidation._clock
+    monkeypatch.setattr(invalidation, "_clock", lambda: real_clock() + 2 * 86400)
     assert scheduled.title in body(client, "/")
 
 

@@ -1,0 +1,106 @@
+"""Fragment caching: pieces of pages (a list card, an article's body and header, its related
+articles, a feed item) rendered once and reused until a key they showed is purged.
+
+A fragment is cached only while a reader page is being rendered (``rendering`` is active: the
+page cache's ``reader_page`` opens it), never for the admin's preview of a draft. Fragments
+hold no per-visitor state (no user, no CSRF token): staff tools stay outside them.
+
+On a hit, the fragment's keys are declared into the page being rendered, so a page made from
+cached fragments carries the same Surrogate-Key header as one rendered from scratch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.utils import translation
+
+from articles.caching import keys as surrogate
+from articles.caching import store
+
+_PREFIX = "articles:fragment:"
+
+# The purge counter the current reader page's render started from (None: do not cache).
+_render_seq: ContextVar[int | None] = ContextVar("masthead_fragment_seq", default=None)
+# Fresh entries a view read ahead for this render (``prefetch``), by fragment name.
+_prefetched: ContextVar[dict[str, store.Entry] | None] = ContextVar("masthead_fragments", default=None)
+
+
+@contextmanager
+def rendering(seq: int | None) -> Iterator[None]:
+    """Cache fragments rendered inside the block under ``seq`` (``None``: render them all)."""
+    token = _render_seq.set(seq if settings.ARTICLES_FRAGMENT_CACHE_SECONDS > 0 else None)
+    prefetched = _prefetched.set({})
+    try:
+        yield
+    finally:
+        _render_seq.reset(token)
+        _prefetched.reset(prefetched)
+
+
+def prefetch(names: list[str]) -> set[str]:
+    """Read the fragments ``names`` ahead (one cache read for all of them); return the names
+    that are cached and fresh. A view can skip work those fragments make unnecessary; the
+    fragments' keys are declared when the page uses them."""
+    memo = _prefetched.get()
+    if not is_active() or memo is None or not names:
+        return set()
+    found = store.entries_get([_cache_name(name) for name in names])
+    fresh = {name for name in names if _cache_name(name) in found}
+    memo.update({name: found[_cache_name(name)] for name in fresh})
+    return fresh
+
+
+def is_active() -> bool:
+    return _render_seq.get() is not None
+
+
+def _cache_name(name: str) -> str:
+    return f"{_PREFIX}{translation.get_language()}:{name}"
+
+
+def fragments_get(names: list[str]) -> dict[str, str]:
+    """The fresh cached fragments among ``names`` (their keys declared into the page)."""
+    if not is_active() or not names:
+        return {}
+    memo = _prefetched.get() or {}
+    unread = [name for name in names if name not in memo]
+    found = store.entries_get([_cache_name(name) for name in unread]) if unread else {}
+    values = {}
+    for name in names:
+        entry = memo.get(name) or found.get(_cache_name(name))
+        if entry is not None:
+            surrogate.declare_many(entry.keys)
+            values[name] = entry.value
+    return values
+
+
+def fragments_set(rendered: dict[str, tuple[str, set[str]]], *, timeout: int | None = None) -> None:
+    """Store ``{name: (html, keys)}`` rendered under the current page's snapshot."""
+    seq = _render_seq.get()
+    if seq is None or not rendered:
+        return
+    store.entries_set(
+        {
+            _cache_name(name): store.Entry(
+                value=html, seq=seq, keys=tuple(sorted(keys or {surrogate.NO_KEYS}))
+            )
+            for name, (html, keys) in rendered.items()
+        },
+        timeout=timeout or settings.ARTICLES_FRAGMENT_CACHE_SECONDS,
+    )
+
+
+def fragment(name: str, render: Callable[[], str], *, timeout: int | None = None) -> str:
+    """The fragment ``name``: cached, or made by ``render()`` (which declares the keys of what
+    it shows) and cached."""
+    cached = fragments_get([name])
+    if name in cached:
+        return cached[name]
+    with surrogate.collecting() as shown:
+        html = render()
+    fragments_set({name: (html, shown)}, timeout=timeout)
+    return html
