@@ -126,7 +126,6 @@ def content_generation() -> int:
 def render_snapshot() -> int | None:
     """What a render about to start should store its entries under (``None``: store nothing).
     Pays a purge owed from an outage first."""
-    _pay_what_is_owed()
     records = due_records_check(())
     seq = records.get(store.SEQ)
     return int(seq) if seq is not None else store.snapshot()
@@ -185,9 +184,10 @@ def _publish_due(asked: float) -> None:
 
 
 def due_records_check(keys: Iterable[str]) -> dict[str, object]:
-    """The records of ``keys`` (see ``store.records_get``), after purging what scheduled
-    articles falling due since the last look changed."""
+    """The records of ``keys`` (see ``store.records_get``), after paying a purge owed from an
+    outage and purging what scheduled articles falling due since the last look changed."""
     keys = set(keys)
+    _pay_what_is_owed()
     records = store.records_get(keys, NEXT_DUE)
     if store.SEQ not in records:
         return records  # no counter yet, or no cache: nothing cached can be fresh anyway

@@ -17,3 +17,15 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Browser tests look at uploaded images through the live server.
 MASTHEAD_SERVE_MEDIA = True
+# A second database standing in for a read replica, for the tests of cms/db_router.py (its test
+# database is made only for the tests that ask for it; no router sends anything there otherwise).
+DATABASES["replica"] = {  # noqa: F405
+    **DATABASES["default"],  # noqa: F405
+    "NAME": (
+        str(BASE_DIR / "db-replica.sqlite3")  # noqa: F405
+        if DATABASES["default"]["ENGINE"].endswith("sqlite3")  # noqa: F405
+        else f"{DATABASES['default']['NAME']}_replica"  # noqa: F405
+    ),
+    "TEST": {},
+}
+DATABASE_ROUTERS = []
