@@ -6,6 +6,7 @@ context manager (never the machine's shared PostgreSQL or Redis).
 
 from __future__ import annotations
 
+import http.client
 import os
 import secrets
 import shutil
@@ -15,10 +16,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -186,17 +185,15 @@ def _give_to_postgres_user(path: Path) -> None:
 @contextmanager
 def postgres_server() -> Iterator[PostgresServer]:
     with tempfile.TemporaryDirectory(prefix="masthead-pg-") as directory:
-        os.chmod(directory, 0o755)
+        os.chmod(directory, 0o755)  # noqa: S103 (the postgres user must reach its cluster)
         server = PostgresServer(Path(directory) / "cluster")
         server.init()
         server.start()
         try:
             yield server
         finally:
-            try:
+            with suppress(subprocess.CalledProcessError):  # already stopped
                 server.stop("immediate")
-            except subprocess.CalledProcessError:
-                pass  # already stopped
 
 
 # --- moto (S3) ----------------------------------------------------------------------------------
@@ -253,16 +250,29 @@ class Instance:
         if self.process is not None:
             _stop(self.process, timeout=30)
 
-    def get(self, path: str, *, headers: dict[str, str] | None = None, timeout: float = 10) -> tuple[int, dict, bytes]:
-        """``(status, headers, body)`` of a GET, as a reader behind a TLS-terminating proxy."""
-        request = urllib.request.Request(
-            self.url + path, headers={"X-Forwarded-Proto": "https", "Host": "127.0.0.1", **(headers or {})}
-        )
+    def request(
+        self,
+        path: str,
+        *,
+        headers: dict[str, str] | None = None,
+        data: bytes | None = None,
+        timeout: float = 30,
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """``(status, headers, body)`` of one request (GET, or POST with ``data``), redirects not
+        followed, as a reader or editor behind a TLS-terminating proxy would send it."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (local)
-                return response.status, dict(response.headers), response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
+            sent = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", **(headers or {})}
+            connection.request("POST" if data is not None else "GET", path, body=data, headers=sent)
+            response = connection.getresponse()
+            return response.status, response.getheaders(), response.read()
+        finally:
+            connection.close()
+
+    def get(self, path: str, *, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+        """``(status, headers, body)`` of a GET."""
+        status, response_headers, body = self.request(path, headers=headers)
+        return status, dict(response_headers), body
 
 
 def production_env(**overrides: str) -> dict[str, str]:

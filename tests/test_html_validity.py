@@ -34,7 +34,7 @@ def check_html(documents: dict[str, str], tmp_path: Path) -> list[str]:
     """Errors the Nu checker reports for ``{name: html}``, as readable lines."""
     for name, html in documents.items():
         (tmp_path / f"{name}.html").write_text(html, encoding="utf-8")
-    result = subprocess.run(  # noqa: S603 (our own fixed command line)
+    result = subprocess.run(
         [*vnu_command(), *(str(tmp_path / f"{name}.html") for name in documents)],
         capture_output=True,
         text=True,

@@ -28,7 +28,7 @@ def hexo_oracle():
     if not CORPUS.is_dir() or not ORACLE.exists() or shutil.which("node") is None:
         pytest.skip("the corpus, ../shared/tools/hexo-oracle or node is missing")
     try:
-        output = subprocess.run(  # noqa: S603 (the shared tool, fixed arguments)
+        output = subprocess.run(
             [str(ORACLE), str(CORPUS)], capture_output=True, text=True, timeout=900, check=True
         )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:

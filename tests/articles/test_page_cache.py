@@ -15,8 +15,7 @@ from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.utils import timezone
 
-from articles.caching import invalidation
-from articles.caching import content_changed
+from articles.caching import content_changed, invalidation
 from articles.models import Article, Credit
 from articles.page_cache import reader_page
 from articles.services.articles import article_save

@@ -268,7 +268,9 @@ def test_a_cdn_that_does_not_answer_never_fails_the_save(settings, caplog):
 
 def test_the_logging_purger_logs_the_keys(settings, caplog, django_capture_on_commit_callbacks):
     settings.ARTICLES_CDN_PURGER = "log"
-    with caplog.at_level(logging.INFO, logger="articles.caching.purgers"):
-        with django_capture_on_commit_callbacks(execute=True):
-            content_changed()
+    with (
+        caplog.at_level(logging.INFO, logger="articles.caching.purgers"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        content_changed()
     assert "purge surrogate keys: all" in caplog.text

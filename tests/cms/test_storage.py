@@ -28,7 +28,12 @@ BUCKET = "masthead-media"
 PUBLIC_READ = {
     "Version": "2012-10-17",
     "Statement": [
-        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"}
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{BUCKET}/*",
+        }
     ],
 }
 
