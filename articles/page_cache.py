@@ -46,7 +46,7 @@ from django.utils.http import http_date, parse_http_date_safe
 
 from articles.caching import fragments, store
 from articles.caching import keys as surrogate
-from articles.caching.invalidation import last_purge_time, render_snapshot
+from articles.caching.invalidation import last_purge_time, page_snapshot, render_snapshot
 
 # Query parameters that change what a reader view returns; views add theirs through
 # ``reader_page(query=...)``.
@@ -141,7 +141,7 @@ def reader_page(view=None, *, keys: Iterable[str] = (), query: Iterable[str] = (
         _pin_if_replica_may_lag()
         # Staff see exactly what is stored now: no cached fragment, ever.
         fragment_seq = None if request.user.is_authenticated else seq
-        with surrogate.collecting() as shown, fragments.rendering(fragment_seq):
+        with surrogate.collecting() as shown, fragments.rendering(fragment_seq), page_snapshot(seq):
             surrogate.declare(*static_keys)
             response = _render(view, request, *args, **kwargs)
         private = response.status_code == 200 and not _is_shareable(request, response)

@@ -35,6 +35,17 @@ class ArticleListView(ListView):
     def get_paginate_by(self, queryset) -> int:
         return settings.ARTICLES_PAGE_SIZE
 
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        # The path names the list (its count is cached under it).
+        return DeepPaginator(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            count_name=f"{type(self).__name__}:{self.request.path}",
+            **kwargs,
+        )
+
     def get_queryset(self):
         return selectors.article_list_published()
 

@@ -25,15 +25,15 @@ CORPUS = Path(os.environ.get("MASTHEAD_CORPUS", REPO.parent / "shared" / "corpus
 POSTS = int(os.environ.get("BENCH_POSTS", "10000"))
 
 
-def cycle_corpus(target: Path) -> int:
-    """Copy the corpus's .md files into ``target`` over and over until there are POSTS files."""
+def cycle_corpus(target: Path, count: int = POSTS) -> int:
+    """Copy the corpus's .md files into ``target`` over and over until there are ``count``."""
     files = sorted(p for p in CORPUS.rglob("*.md") if p.is_file())
-    for index in range(POSTS):
+    for index in range(count):
         source = files[index % len(files)]
         destination = target / f"cycle-{index // len(files):02d}" / source.relative_to(CORPUS)
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)
-    return POSTS
+    return count
 
 
 def fresh_postgres(url: str) -> str:

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -131,10 +133,25 @@ def render_snapshot() -> int | None:
     return int(seq) if seq is not None else store.snapshot()
 
 
+_page_snapshot: ContextVar[int | None] = ContextVar("masthead_page_snapshot", default=None)
+
+
+@contextmanager
+def page_snapshot(seq: int | None) -> Iterator[None]:
+    """Inside the block (a reader page's render), ``content_state()`` is ``seq``: read once."""
+    token = _page_snapshot.set(seq)
+    try:
+        yield
+    finally:
+        _page_snapshot.reset(token)
+
+
 def content_state() -> int:
     """The purge counter once due scheduled articles are accounted for: a value to key cheap
-    derived data on (counts, the sitemaps' last change). Costs one cache round trip."""
-    return render_snapshot() or 0
+    derived data on (counts, the sitemaps' last change). Costs one cache round trip, none
+    inside a reader page's render (its snapshot is reused)."""
+    seq = _page_snapshot.get()
+    return seq if seq is not None else render_snapshot() or 0
 
 
 def last_purge_time() -> float | None:
