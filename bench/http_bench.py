@@ -256,7 +256,8 @@ def print_table(report: dict) -> None:
         off, on = row["page_cache_off"], row["page_cache_on"]
         cells = [name, f"{row['floor_rps']:,.0f}/s"]
         for mode in (off, on):
-            cells += [f"{mode['rps']:,.0f}/s", f"{mode['p50_ms']} / {mode['p99_ms']} ms", f"{mode['share_of_floor']:.1%}"]
+            latency = f"{mode['p50_ms']} / {mode['p99_ms']} ms"
+            cells += [f"{mode['rps']:,.0f}/s", latency, f"{mode['share_of_floor']:.1%}"]
         print("| " + " | ".join(cells) + " |")
     print(f"\nwritten to {RESULTS.relative_to(REPO)}")
 
