@@ -155,8 +155,8 @@ def reader_page(view=None, *, keys: Iterable[str] = (), query: Iterable[str] = (
             declared = bool(shown)
             shown.add(surrogate.ALL)
             _cache_headers(response, shown, cdn=declared)
-            keys = tuple(sorted(shown)) if declared else (surrogate.NO_KEYS,)
-            response._masthead_cacheable = _Cacheable(seq=seq, keys=keys)
+            entry_keys = tuple(sorted(shown)) if declared else (surrogate.NO_KEYS,)
+            response._masthead_cacheable = _Cacheable(seq=seq, keys=entry_keys)
         return response
 
     return wrapper
