@@ -58,6 +58,7 @@ def test_every_reader_page_type_passes_the_nu_html_checker(client, reader_site, 
         assert response.status_code == (404 if name == "not-found" else 200), url
         documents[name] = response.content.decode()
     documents["server-error"] = loader.get_template("500.html").render()
+    documents["database-unavailable"] = loader.get_template("503.html").render()
     errors = check_html(documents, tmp_path)
     assert errors == [], "\n".join(errors)
 
