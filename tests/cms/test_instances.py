@@ -17,6 +17,7 @@ import subprocess
 import sys
 import uuid
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import boto3
@@ -90,7 +91,8 @@ def instances(tmp_path_factory):
         _manage(env, "import_markdown", "demo/posts")
         _manage(env, "ensure_superuser")
         collectstatic(env)
-        first, second = Instance(env, log=root / "first.log"), Instance(env, log=root / "second.log")
+        first = Instance({**env, "ACCESS_LOG": str(root / "first-access.log")}, log=root / "first.log")
+        second = Instance(env, log=root / "second.log")
         first.start()
         second.start()
         try:
@@ -265,3 +267,14 @@ def test_an_image_uploaded_through_one_instance_is_served_from_the_shared_bucket
     key = url.removeprefix(first.env["DJANGO_MEDIA_URL"])
     stored = storage.get_object(Bucket=BUCKET, Key=key)
     assert stored["ContentType"] == "image/jpeg" and stored["Body"].read()[:2] == b"\xff\xd8"
+
+
+def test_each_request_is_one_json_line_in_the_access_log(instances):
+    first, _second = instances
+    first.get("/feed/", headers={"X-Request-ID": "req-42", "User-Agent": 'probe "agent"'})
+    log = Path(first.env["ACCESS_LOG"])
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    line = next(entry for entry in lines if entry["request_id"] == "req-42")
+    assert line["method"] == "GET" and line["path"] == "/feed/" and line["status"] == 200
+    assert line["user_agent"] == 'probe "agent"' and line["bytes"] > 0 and line["duration_ms"] >= 0
+    assert line["cache"] in ("hit", "miss")
