@@ -128,7 +128,9 @@ def article_list_filtered(*, filters: ArticleFilters, with_body: bool = False) -
         queryset = queryset.defer("body")
     if filters.category is not None:
         queryset = queryset.filter(
-            Exists(CategorizedArticle.objects.filter(content_object=OuterRef("pk"), tag__slug=filters.category))
+            Exists(
+                CategorizedArticle.objects.filter(content_object=OuterRef("pk"), tag__slug=filters.category)
+            )
         )
     if filters.tag is not None:
         queryset = queryset.filter(
@@ -140,7 +142,9 @@ def article_list_filtered(*, filters: ArticleFilters, with_body: bool = False) -
         )
     if filters.project is not None:
         queryset = queryset.filter(
-            Exists(ProjectMention.objects.filter(article=OuterRef("pk"), project__external_id=filters.project))
+            Exists(
+                ProjectMention.objects.filter(article=OuterRef("pk"), project__external_id=filters.project)
+            )
         )
     if filters.published_after is not None:
         queryset = queryset.filter(published_at__gte=filters.published_after)

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from articles.caching import content_changed
-from articles.webhooks.events import article_deleted
 from articles.models import (
     Article,
     Author,
@@ -28,6 +27,7 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
+from articles.webhooks.events import article_deleted
 
 WATCHED_MODELS = (
     Article,

@@ -7,7 +7,6 @@ deleted, so the log of who had access stays.
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.template.response import TemplateResponse
@@ -61,7 +60,9 @@ class CredentialAdmin(admin.ModelAdmin):
     @admin.action(description=_("撤销所选"), permissions=["change"])
     def revoke_selected(self, request, queryset) -> None:
         count = credentials_revoke(credentials=queryset)
-        self.message_user(request, ngettext("已撤销 %(count)d 个。", "已撤销 %(count)d 个。", count) % {"count": count})
+        self.message_user(
+            request, ngettext("已撤销 %(count)d 个。", "已撤销 %(count)d 个。", count) % {"count": count}
+        )
 
     def save_model(self, request, obj, form, change: bool) -> None:
         if not change:
@@ -77,7 +78,9 @@ class CredentialAdmin(admin.ModelAdmin):
         secret = getattr(request, "_created_secret", None)
         if secret is None:
             return super().response_add(request, obj, post_url_continue)
-        return secret_created_response(request, self, obj, secret=secret, what=self.secret_label, usage=self.usage())
+        return secret_created_response(
+            request, self, obj, secret=secret, what=self.secret_label, usage=self.usage()
+        )
 
     def usage(self) -> str:
         return ""
@@ -96,9 +99,9 @@ class ContentKeyAdmin(CredentialAdmin):
         return content_key_fill(key=obj)
 
     def usage(self) -> str:
-        return str(_("请求时放在请求头 X-Masthead-Key 或查询参数 ?key= 中：%(url)s/api/v1/articles?key=…")) % {
-            "url": settings.MASTHEAD_SITE_URL
-        }
+        return str(
+            _("请求时放在请求头 X-Masthead-Key 或查询参数 ?key= 中：%(url)s/api/v1/articles?key=…")
+        ) % {"url": settings.MASTHEAD_SITE_URL}
 
 
 @admin.register(StaffToken)
@@ -128,4 +131,3 @@ class StaffTokenAdmin(CredentialAdmin):
 
     def usage(self) -> str:
         return str(_("请求时放在请求头中：Authorization: Bearer <令牌>。令牌拥有其用户的全部权限。"))
-

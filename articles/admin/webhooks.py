@@ -30,7 +30,9 @@ class WebhookEndpointForm(forms.ModelForm):
         try:
             address_check(url)
         except EndpointRefused as error:
-            raise forms.ValidationError(_("这个地址不能接收 Webhook：%(reason)s") % {"reason": error}) from error
+            raise forms.ValidationError(
+                _("这个地址不能接收 Webhook：%(reason)s") % {"reason": error}
+            ) from error
         return url
 
 
@@ -114,14 +116,13 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     def article(self, obj: WebhookDelivery) -> int:
         return obj.event.article_id
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return super().has_change_permission(request, obj)  # needed for the resend action only
-
     @admin.action(description=_("重新发送所选投递（已成功的不会重发）"), permissions=["change"])
     def resend_selected(self, request, queryset) -> None:
         count = deliveries_resend(deliveries=queryset)
         self.message_user(
-            request, ngettext("已安排重新发送 %(count)d 个投递。", "已安排重新发送 %(count)d 个投递。", count) % {"count": count}
+            request,
+            ngettext("已安排重新发送 %(count)d 个投递。", "已安排重新发送 %(count)d 个投递。", count)
+            % {"count": count},
         )
 
 

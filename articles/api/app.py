@@ -28,7 +28,8 @@ from articles.services.images import ImageRejected
 DESCRIPTION = f"""
 Masthead 的内容 API（只读，供 App、小程序与合作方使用）与后台 API（编辑部员工令牌）。
 
-- **内容 API**：需要内容密钥，放在请求头 `{KEY_HEADER}` 或查询参数 `?key=`；密钥在后台“内容 API 密钥”中创建与撤销，
+- **内容 API**：需要内容密钥，放在请求头 `{KEY_HEADER}` 或查询参数 `?key=`；
+  密钥在后台“内容 API 密钥”中创建与撤销，
   每把密钥有每分钟请求上限（超出返回 429 和 `Retry-After`）。只返回已发布且已到发布时间的内容。
   响应带 `ETag`，用 `If-None-Match` 重新验证可得 304；内容有任何变化，ETag 随之改变。
 - **翻页**：列表返回 `next_cursor` 和 `next`，原样传回即可；`limit` 超过上限按上限返回。
@@ -37,6 +38,7 @@ Masthead 的内容 API（只读，供 App、小程序与合作方使用）与后
   修改须带 `If-Match: "<version>"`（或 `expected_version`），版本已变返回 409。
 - **错误**：`{{"detail": ...}}`，参数错误为 400 或 422，不会是 500。
 """
+
 
 class UnicodeJSONRenderer(JSONRenderer):
     """JSON in UTF-8 as written (Chinese stays readable, not ``\\uXXXX``)."""

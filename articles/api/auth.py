@@ -53,12 +53,15 @@ class ContentKeyAuth(APIKeyHeader):
                     rate_limit=settings.ARTICLES_API_ANONYMOUS_RATE_LIMIT,
                 )
             raise HttpError(
-                401, _("需要内容 API 密钥：在查询参数 key= 或请求头 %(header)s 中提供。") % {"header": KEY_HEADER}
+                401,
+                _("需要内容 API 密钥：在查询参数 key= 或请求头 %(header)s 中提供。") % {"header": KEY_HEADER},
             )
         resolved = content_key_resolve(secret=key)
         if resolved is None:
             raise HttpError(401, _("内容 API 密钥无效或已撤销。"))
-        return ApiClient(kind="key", ident=f"key:{resolved.id}", rate_limit=resolved.rate_limit, name=resolved.name)
+        return ApiClient(
+            kind="key", ident=f"key:{resolved.id}", rate_limit=resolved.rate_limit, name=resolved.name
+        )
 
 
 class StaffTokenAuth(HttpBearer):

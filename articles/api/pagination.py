@@ -82,9 +82,13 @@ def keyset_page(queryset: QuerySet, *, ordering: Ordering, cursor: str | None, l
         field = ordering.field
         if ordering.descending:
             # The redundant "<=" lets the database start an index range scan at the cursor.
-            after = Q(**{f"{field}__lte": value}) & (Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}))
+            after = Q(**{f"{field}__lte": value}) & (
+                Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk})
+            )
         else:
-            after = Q(**{f"{field}__gte": value}) & (Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk}))
+            after = Q(**{f"{field}__gte": value}) & (
+                Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk})
+            )
         queryset = queryset.filter(after)
     rows = list(queryset[: limit + 1])
     next_cursor = cursor_encode(ordering, rows[limit - 1]) if len(rows) > limit else None

@@ -71,7 +71,9 @@ class ArticleListParams(PageParams):
         "-published_at", description="排序；同步客户端可用 updated_at 配合 updated_after"
     )
     fields: Text | None = Field(None, max_length=500, description="逗号分隔的字段名，只返回这些字段")
-    include: Text | None = Field(None, max_length=100, description="逗号分隔：authors、projects，附在 included 中")
+    include: Text | None = Field(
+        None, max_length=100, description="逗号分隔：authors、projects，附在 included 中"
+    )
 
     def filters(self) -> ArticleFilters:
         return ArticleFilters(

@@ -98,7 +98,11 @@ def project_full(project: Project) -> dict:
 
 
 def credit_dict(credit: Credit) -> dict:
-    return {"role": credit.role, "role_label": str(credit.get_role_display()), "author": author_ref(credit.author)}
+    return {
+        "role": credit.role,
+        "role_label": str(credit.get_role_display()),
+        "author": author_ref(credit.author),
+    }
 
 
 def _rendition(rendition: Rendition) -> dict:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from articles.api.models import ContentKey, StaffToken
 
 CONTENT_KEY_PREFIX = "mhc"
-STAFF_TOKEN_PREFIX = "mhs"
+STAFF_TOKEN_PREFIX = "mhs"  # noqa: S105  (a label, not a secret)
 _RESOLVE_TTL = 60
 _CACHE_KEY = "articles:api-credential:{digest}"
 _MISSING = "missing"
@@ -45,7 +45,9 @@ def _new_secret(kind: str) -> str:
     return f"{kind}_{secrets.token_urlsafe(32)}"
 
 
-def content_key_create(*, name: str, rate_limit: int | None = None, notes: str = "", by=None) -> tuple[ContentKey, str]:
+def content_key_create(
+    *, name: str, rate_limit: int | None = None, notes: str = "", by=None
+) -> tuple[ContentKey, str]:
     """Make a content key; returns it and its secret (shown once, never stored)."""
     secret = _new_secret(CONTENT_KEY_PREFIX)
     key = ContentKey(name=name, notes=notes, created_by=by, prefix=secret[:10], digest=secret_digest(secret))
@@ -116,7 +118,9 @@ def content_key_resolve(*, secret: str) -> ResolvedKey | None:
         return None
     _touch(ContentKey, key.pk, key.last_used_at)
     resolved = ResolvedKey(id=key.pk, name=key.name, rate_limit=key.rate_limit)
-    cache.set(cache_key, {"id": resolved.id, "name": resolved.name, "rate_limit": resolved.rate_limit}, _RESOLVE_TTL)
+    cache.set(
+        cache_key, {"id": resolved.id, "name": resolved.name, "rate_limit": resolved.rate_limit}, _RESOLVE_TTL
+    )
     return resolved
 
 

@@ -60,7 +60,8 @@ def _enqueue_on_commit(event: WebhookEvent) -> None:
 
 def _record(kind: str, article_id: int, *, due_at: datetime, key: str | None = None) -> WebhookEvent:
     event, created = WebhookEvent.objects.get_or_create(
-        key=key or f"{kind}:{uuid.uuid4()}", defaults={"kind": kind, "article_id": article_id, "due_at": due_at}
+        key=key or f"{kind}:{uuid.uuid4()}",
+        defaults={"kind": kind, "article_id": article_id, "due_at": due_at},
     )
     if created:
         _enqueue_on_commit(event)
@@ -117,7 +118,11 @@ def event_dispatch(*, event_id: str) -> list[WebhookDelivery]:
     from articles.selectors import article_with_relations
     from articles.webhooks.tasks import webhook_delivery_attempt
 
-    event = WebhookEvent.objects.select_for_update().filter(pk=event_id, status=WebhookEvent.Status.WAITING).first()
+    event = (
+        WebhookEvent.objects.select_for_update()
+        .filter(pk=event_id, status=WebhookEvent.Status.WAITING)
+        .first()
+    )
     if event is None or event.due_at > timezone.now():
         return []
     if event.payload is None:

@@ -92,7 +92,9 @@ class WebhookDelivery(models.Model):
         SUCCEEDED = "succeeded", _("成功")
         FAILED = "failed", _("失败（不再重试）")
 
-    event = models.ForeignKey(WebhookEvent, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(
+        WebhookEvent, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="deliveries"
+    )
     endpoint = models.ForeignKey(
         WebhookEndpoint, verbose_name=_("接收端"), on_delete=models.CASCADE, related_name="deliveries"
     )

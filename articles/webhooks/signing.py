@@ -23,7 +23,9 @@ def secret_new() -> str:
 
 
 def _mac(secret: str, timestamp: int, body: bytes) -> str:
-    return hmac.new(secret.encode("utf-8"), f"{timestamp}.".encode("ascii") + body, hashlib.sha256).hexdigest()
+    return hmac.new(
+        secret.encode("utf-8"), f"{timestamp}.".encode("ascii") + body, hashlib.sha256
+    ).hexdigest()
 
 
 def signature_header(*, secret: str, body: bytes, timestamp: int | None = None) -> str:
@@ -33,7 +35,12 @@ def signature_header(*, secret: str, body: bytes, timestamp: int | None = None) 
 
 
 def signature_verify(
-    *, secret: str, header: str, body: bytes, tolerance: int = DEFAULT_TOLERANCE_SECONDS, now: float | None = None
+    *,
+    secret: str,
+    header: str,
+    body: bytes,
+    tolerance: int = DEFAULT_TOLERANCE_SECONDS,
+    now: float | None = None,
 ) -> bool:
     """Whether ``header`` signs ``body`` with ``secret`` and is at most ``tolerance`` seconds old."""
     parts: dict[str, list[str]] = {}

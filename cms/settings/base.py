@@ -204,8 +204,9 @@ ARTICLES_IMPORT_IMAGE_TIMEOUT = 10
 
 # The content API (articles.api). Keys are required unless anonymous access is turned on.
 ARTICLES_API_ANONYMOUS = env_bool("ARTICLES_API_ANONYMOUS", False)
-ARTICLES_API_ANONYMOUS_RATE_LIMIT = int(os.environ.get("ARTICLES_API_ANONYMOUS_RATE_LIMIT", "60"))  # per IP and minute
-ARTICLES_API_STAFF_RATE_LIMIT = int(os.environ.get("ARTICLES_API_STAFF_RATE_LIMIT", "120"))  # per token and minute
+# Requests a minute: per IP address for anonymous readers, per token for the admin API.
+ARTICLES_API_ANONYMOUS_RATE_LIMIT = int(os.environ.get("ARTICLES_API_ANONYMOUS_RATE_LIMIT", "60"))
+ARTICLES_API_STAFF_RATE_LIMIT = int(os.environ.get("ARTICLES_API_STAFF_RATE_LIMIT", "120"))
 ARTICLES_API_PAGE_SIZE = int(os.environ.get("ARTICLES_API_PAGE_SIZE", "20"))
 ARTICLES_API_MAX_PAGE_SIZE = int(os.environ.get("ARTICLES_API_MAX_PAGE_SIZE", "100"))
 # Server-side cache of content API answers (dropped with every content change; 0: off) and the

@@ -39,7 +39,9 @@ def article_list(request: HttpRequest, params: Query[ArticleListParams]) -> Http
 
     def build() -> dict:
         queryset = selectors.article_list_filtered(filters=params.filters(), with_body="body_html" in fields)
-        queryset = selectors.article_with_relations(queryset, relations=relations_for(fields=fields, include=include))
+        queryset = selectors.article_with_relations(
+            queryset, relations=relations_for(fields=fields, include=include)
+        )
         page = keyset_page(
             queryset, ordering=Ordering.parse(params.ordering), cursor=params.cursor, limit=params.page_size()
         )
@@ -55,12 +57,15 @@ def article_list(request: HttpRequest, params: Query[ArticleListParams]) -> Http
     "/articles/{article_id}",
     response={200: schemas.ArticleDetail, 404: schemas.Error, **_ERRORS},
     summary="单篇文章",
-    description="一篇已发布的文章，默认包含全部字段（含 body_html）。草稿、待审、撤回和未到时间的定时文章一律 404。",
+    description=(
+        "一篇已发布的文章，默认包含全部字段（含 body_html）。"
+        "草稿、待审、撤回和未到时间的定时文章一律 404。"
+    ),
 )
 def article_detail(
     request: HttpRequest,
     params: Query[ArticleDetailParams],
-    article_id: int = Path(..., ge=1, le=MAX_ID),  # noqa: B008
+    article_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> HttpResponse:
     fields = fields_chosen(params.fields, default=ARTICLE_DETAIL_FIELDS)
     include = includes_chosen(params.include)

@@ -153,7 +153,9 @@ def staff_article_list(request: HttpRequest, params: Query[StaffListParams]) -> 
     if params.status:
         queryset = queryset.filter(status=params.status)
     queryset = selectors.article_with_relations(queryset)
-    page = keyset_page(queryset, ordering=Ordering.parse("-id", kind=int), cursor=params.cursor, limit=params.page_size())
+    page = keyset_page(
+        queryset, ordering=Ordering.parse("-id", kind=int), cursor=params.cursor, limit=params.page_size()
+    )
     answer = page_envelope(request, page, [_staff_dict(a) for a in page.items])
     response = HttpResponse(json_bytes(answer), content_type=JSON_CONTENT_TYPE)
     response["Cache-Control"] = "private, no-store"
@@ -196,7 +198,10 @@ def staff_article_update(request: HttpRequest, data: ArticleUpdate, article_id: 
     "/articles/{article_id}/head-image",
     response={200: StaffArticle, **_WRITE_ERRORS},
     summary="上传题图",
-    description="multipart/form-data：file（JPEG、PNG、WebP、GIF），可选 alt、focal_x、focal_y（0–1）、expected_version。",
+    description=(
+        "multipart/form-data：file（JPEG、PNG、WebP、GIF），"
+        "可选 alt、focal_x、focal_y（0–1）、expected_version。"
+    ),
 )
 def staff_head_image_upload(
     request: HttpRequest,
@@ -220,7 +225,9 @@ def staff_head_image_upload(
     return _answer(request, article.pk)
 
 
-@router.post("/articles/{article_id}/submit", response={200: StaffArticle, **_WRITE_ERRORS}, summary="提交审核")
+@router.post(
+    "/articles/{article_id}/submit", response={200: StaffArticle, **_WRITE_ERRORS}, summary="提交审核"
+)
 def staff_article_submit(request: HttpRequest, article_id: int = _ID) -> HttpResponse:
     expected = _expected_version(request, None, required=False)
     article = selectors.article_get_for_staff(pk=article_id, user=request.auth.user)
@@ -248,5 +255,3 @@ def staff_article_unpublish(request: HttpRequest, article_id: int = _ID) -> Http
     article = selectors.article_get_for_staff(pk=article_id, user=request.auth.user)
     article_unpublish(article=article, by=request.auth.user, expected_version=expected)
     return _answer(request, article.pk)
-
-

@@ -55,7 +55,9 @@ def category_list(request: HttpRequest, params: Query[PageParams]) -> HttpRespon
 
 
 @router.get(
-    "/categories/{slug}", response={200: schemas.Category, 404: schemas.Error, **_ERRORS}, summary="分类（栏目）"
+    "/categories/{slug}",
+    response={200: schemas.Category, 404: schemas.Error, **_ERRORS},
+    summary="分类（栏目）",
 )
 def category_detail(request: HttpRequest, slug: str = _KEY) -> HttpResponse:
     return cached_json(request, lambda: category_full(selectors.category_get_published(slug=slug)))

@@ -50,9 +50,14 @@ def draft_only(reader_site) -> dict[str, Article]:
     """A draft and a scheduled article naming an author, a project, a category and a tag that
     no published article names."""
     made = {}
-    for name, status, hours in [("draft", Article.Status.DRAFT, -1), ("scheduled", Article.Status.PUBLISHED, 24)]:
+    for name, status, hours in [
+        ("draft", Article.Status.DRAFT, -1),
+        ("scheduled", Article.Status.PUBLISHED, 24),
+    ]:
         article = ArticleFactory.build(
-            title=f"秘密稿件 {name}", body=SECRET_BODY, status=status,
+            title=f"秘密稿件 {name}",
+            body=SECRET_BODY,
+            status=status,
             published_at=timezone.now() + timedelta(hours=hours),
         )
         made[name] = article_save(article=article, categories=["秘密栏目"], tags=["秘密标签"])
@@ -63,7 +68,9 @@ def draft_only(reader_site) -> dict[str, Article]:
 def pictured(reader_site) -> Article:
     """The imported article with an uploaded head image, its renditions and a focal point."""
     article = reader_site.imported
-    return article_head_image_set(article=article, upload=png_upload(), alt="青松数据办公室", focal=(0.25, 0.75))
+    return article_head_image_set(
+        article=article, upload=png_upload(), alt="青松数据办公室", focal=(0.25, 0.75)
+    )
 
 
 @pytest.fixture

@@ -101,7 +101,19 @@ def own_redis(tmp_path: Path):
         pytest.fail("redis-server is needed for this test: apt-get install redis-server")
     port = _free_port()
     process = subprocess.Popen(  # noqa: S603
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
         stdout=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 20
@@ -124,7 +136,10 @@ def test_rate_limits_count_in_redis_too(client, reader_site, own_redis, monkeypa
             _key, secret = content_key_create(name="Redis", rate_limit=2)
             statuses = [client.get("/api/v1/tags", {"key": secret}).status_code for _ in range(3)]
             assert statuses == [200, 200, 429]
-            assert any(key.startswith(b":1:articles:api-rate:") for key in caches["default"].client.get_client().keys("*"))
+            assert any(
+                key.startswith(b":1:articles:api-rate:")
+                for key in caches["default"].client.get_client().keys("*")
+            )
         finally:
             caches["default"].close()
 
@@ -201,7 +216,9 @@ def test_every_endpoint_costs_a_fixed_number_of_queries_whatever_the_number_of_a
         api("/tags", limit="1")
         for path, budget in ENDPOINTS:
             path = path.format(
-                author=reader_site.writer.slug, category=reader_site.category.slug, article=reader_site.imported.pk
+                author=reader_site.writer.slug,
+                category=reader_site.category.slug,
+                article=reader_site.imported.pk,
             )
             with django_assert_max_num_queries(budget, info=path):
                 response = api(path)

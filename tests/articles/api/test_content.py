@@ -27,7 +27,9 @@ def test_article_list_carries_what_an_app_renders_and_matches_its_schema(api, re
     assert response["Content-Type"] == "application/json; charset=utf-8"
     data = response.json()
     schemas.ArticleList.model_validate(data)  # extra="forbid": the docs name every field sent
-    assert ids(response) == [a.pk for a in sorted(reader_site.visible, key=lambda a: a.published_at, reverse=True)]
+    assert ids(response) == [
+        a.pk for a in sorted(reader_site.visible, key=lambda a: a.published_at, reverse=True)
+    ]
     item = next(i for i in data["items"] if i["id"] == pictured.pk)
     assert "body_html" not in item  # lists leave the body out unless asked
     assert item["title"] == "36氪首发 _ 数据库公司「青松数据」完成3亿元C轮融资"
@@ -71,7 +73,12 @@ def test_head_image_comes_with_its_renditions_and_focal_point(api, pictured):
 
 def test_an_imported_head_image_is_its_remote_url_without_renditions(api, reader_site):
     image = api(f"/articles/{reader_site.imported.pk}").json()["article"]["head_image"]
-    assert image == {"url": "https://img.example.com/qingsong-head.jpg", "alt": "", "focal_point": None, "renditions": []}
+    assert image == {
+        "url": "https://img.example.com/qingsong-head.jpg",
+        "alt": "",
+        "focal_point": None,
+        "renditions": [],
+    }
 
 
 def test_article_detail_has_the_cleaned_body_with_absolute_links(api, reader_site):
@@ -153,9 +160,9 @@ def test_filters_by_section_tag_author_project_and_dates(api, reader_site):
     assert ids(api("/articles", published_after=since)) == [first.pk, second.pk]
     assert ids(api("/articles", published_before=since)) == [third.pk, imported.pk]
     # A naive date is the site's local time (Asia/Shanghai); date-only means midnight.
-    assert ids(api("/articles", published_after="2022-03-18T09:23:51", published_before="2022-03-18T09:23:52")) == [
-        imported.pk
-    ]
+    assert ids(
+        api("/articles", published_after="2022-03-18T09:23:51", published_before="2022-03-18T09:23:52")
+    ) == [imported.pk]
     assert ids(api("/articles", category="no-such-section")) == []
 
 
@@ -206,7 +213,9 @@ def test_a_scheduled_article_appears_once_it_is_due_though_answers_are_cached(ap
     assert scheduled.pk in ids(api("/articles"))
 
 
-def test_taxonomy_lists_and_details_match_their_schemas_and_hide_draft_only_names(api, reader_site, draft_only):
+def test_taxonomy_lists_and_details_match_their_schemas_and_hide_draft_only_names(
+    api, reader_site, draft_only
+):
     for path, schema, detail_schema, key, secret in [
         ("/authors", schemas.AuthorList, schemas.Author, "slug", "秘密作者"),
         ("/categories", schemas.CategoryList, schemas.Category, "slug", "秘密栏目"),

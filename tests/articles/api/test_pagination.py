@@ -94,5 +94,5 @@ def test_cursors_are_opaque_and_tied_to_their_ordering(api, archive):
     response = api("/articles", cursor=cursor, ordering="updated_at")
     assert response.status_code == 400
     assert "ordering" in response.json()["detail"]
-    value, pk = cursor_decode(cursor, Ordering.parse("-published_at"))
+    _value, pk = cursor_decode(cursor, Ordering.parse("-published_at"))
     assert pk == archive[4]

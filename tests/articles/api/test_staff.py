@@ -46,14 +46,20 @@ def test_requests_without_a_valid_token_are_refused(client, writer_user, writer_
     assert call(client, "get", "/articles", None).status_code == 401
     assert "Bearer" in call(client, "get", "/articles", None).json()["detail"]
     assert call(client, "get", "/articles", "mhs_wrong").status_code == 401
-    assert client.get("/api/v1/admin/articles", headers={"Authorization": f"Token {writer_token}"}).status_code == 401
+    assert (
+        client.get("/api/v1/admin/articles", headers={"Authorization": f"Token {writer_token}"}).status_code
+        == 401
+    )
     credentials_revoke(credentials=StaffToken.objects.filter(user=writer_user))
     assert call(client, "get", "/articles", writer_token).status_code == 401
 
 
 def test_tokens_are_hashed_at_rest_and_die_with_their_user(client, writer_user):
     token, secret = staff_token_create(user=writer_user, name="手机")
-    assert secret.startswith("mhs_") and secret not in StaffToken.objects.filter(pk=token.pk).values_list("digest", "prefix")[0]
+    assert (
+        secret.startswith("mhs_")
+        and secret not in StaffToken.objects.filter(pk=token.pk).values_list("digest", "prefix")[0]
+    )
     assert call(client, "get", "/articles", secret).status_code == 200
     writer_user.is_active = False
     writer_user.save()
@@ -61,7 +67,9 @@ def test_tokens_are_hashed_at_rest_and_die_with_their_user(client, writer_user):
 
 
 def test_an_expired_token_is_refused(client, writer_user):
-    _token, secret = staff_token_create(user=writer_user, name="临时", expires_at=timezone.now() - timedelta(minutes=1))
+    _token, secret = staff_token_create(
+        user=writer_user, name="临时", expires_at=timezone.now() - timedelta(minutes=1)
+    )
     assert call(client, "get", "/articles", secret).status_code == 401
 
 
@@ -93,8 +101,13 @@ def test_edits_need_the_version_they_were_based_on(client, writer_token):
     assert stale.status_code == 409
     assert stale.json()["current_version"] == 2
     assert Article.objects.get(pk=data["id"]).title == "改标题"
-    assert call(client, "patch", path, writer_token, {"title": None, "expected_version": 2}).status_code == 422
-    assert call(client, "patch", path, writer_token, {"title": "x"}, headers={"If-Match": "abc"}).status_code == 400
+    assert (
+        call(client, "patch", path, writer_token, {"title": None, "expected_version": 2}).status_code == 422
+    )
+    assert (
+        call(client, "patch", path, writer_token, {"title": "x"}, headers={"If-Match": "abc"}).status_code
+        == 400
+    )
 
 
 def test_a_writers_token_cannot_publish_schedule_or_unpublish(client, writer_token, editor_token):
@@ -105,14 +118,19 @@ def test_a_writers_token_cannot_publish_schedule_or_unpublish(client, writer_tok
     assert response.json()["detail"]
     later = (timezone.now() + timedelta(days=1)).isoformat()
     assert call(client, "post", f"{path}/publish", writer_token, {"published_at": later}).status_code == 403
-    assert call(client, "patch", path, writer_token, {"status": "published", "expected_version": 1}).status_code == 422
+    assert (
+        call(client, "patch", path, writer_token, {"status": "published", "expected_version": 1}).status_code
+        == 422
+    )
     assert Article.objects.get(pk=data["id"]).status == "draft"
     assert call(client, "post", f"{path}/submit", writer_token).json()["status"] == "review"
     published = call(client, "post", f"{path}/publish", editor_token, {})
     assert published.status_code == 200 and published.json()["status"] == "published"
     assert call(client, "post", f"{path}/unpublish", writer_token).status_code == 403
     # Published, it is no longer the writer's to edit.
-    assert call(client, "patch", path, writer_token, {"title": "偷改", "expected_version": 3}).status_code == 403
+    assert (
+        call(client, "patch", path, writer_token, {"title": "偷改", "expected_version": 3}).status_code == 403
+    )
 
 
 def test_an_editor_schedules_and_unpublishes(client, editor_token):
@@ -142,7 +160,8 @@ def test_head_image_upload_goes_through_the_image_pipeline(client, writer_token)
     path = f"/api/v1/admin/articles/{data['id']}/head-image"
     headers = {"Authorization": f"Bearer {writer_token}"}
     response = client.post(
-        path, {"file": png_upload(), "alt": "新品", "focal_x": "0.3", "focal_y": "0.6", "expected_version": "1"},
+        path,
+        {"file": png_upload(), "alt": "新品", "focal_x": "0.3", "focal_y": "0.6", "expected_version": "1"},
         headers=headers,
     )
     assert response.status_code == 200, response.content
@@ -150,14 +169,17 @@ def test_head_image_upload_goes_through_the_image_pipeline(client, writer_token)
     assert image["alt"] == "新品" and image["focal_point"] == {"x": 0.3, "y": 0.6}
     assert len(image["renditions"]) == 6
     article = Article.objects.get(pk=data["id"])
-    assert article.head_image.name.startswith("heads/") and "head.png" not in article.head_image.name  # random name
-    bad = client.post(
-        path, {"file": png_upload(), "expected_version": "1"}, headers=headers
-    )
+    assert (
+        article.head_image.name.startswith("heads/") and "head.png" not in article.head_image.name
+    )  # random name
+    bad = client.post(path, {"file": png_upload(), "expected_version": "1"}, headers=headers)
     assert bad.status_code == 409
     not_an_image = client.post(
         path,
-        {"file": png_upload().__class__("x.png", b"not an image", content_type="image/png"), "expected_version": "2"},
+        {
+            "file": png_upload().__class__("x.png", b"not an image", content_type="image/png"),
+            "expected_version": "2",
+        },
         headers=headers,
     )
     assert not_an_image.status_code == 422
@@ -168,9 +190,14 @@ def test_bad_input_is_a_clear_error_not_a_500(client, writer_token):
     assert call(client, "post", "/articles", writer_token, {"title": ""}).status_code == 422
     assert call(client, "post", "/articles", writer_token, {"title": "a\x00b"}).status_code == 422
     assert call(client, "post", "/articles", writer_token, {"title": "x" * 501}).status_code == 422
-    assert call(client, "post", "/articles", writer_token, {"title": "ok", "status": "published"}).status_code == 422
+    assert (
+        call(client, "post", "/articles", writer_token, {"title": "ok", "status": "published"}).status_code
+        == 422
+    )
     response = client.post(
-        "/api/v1/admin/articles", "{not json", content_type="application/json",
+        "/api/v1/admin/articles",
+        "{not json",
+        content_type="application/json",
         headers={"Authorization": f"Bearer {writer_token}"},
     )
     assert response.status_code in (400, 422)

@@ -35,7 +35,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.requests.append({"headers": dict(self.headers), "body": body})
                 status = receiver.statuses.popleft() if receiver.statuses else 200
@@ -74,11 +74,15 @@ def endpoint(receiver, settings) -> WebhookEndpoint:
 
 def run_worker() -> None:
     """Run the database worker until no task is ready (what `make run` keeps running)."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*", verbosity=0)
+    call_command(
+        "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*", verbosity=0
+    )
 
 
 def draft(**fields) -> Article:
-    return article_save(article=ArticleFactory.build(status=Article.Status.DRAFT, published_at=None, **fields))
+    return article_save(
+        article=ArticleFactory.build(status=Article.Status.DRAFT, published_at=None, **fields)
+    )
 
 
 def test_publishing_delivers_one_signed_event_from_the_background_worker(receiver, endpoint):
@@ -92,7 +96,9 @@ def test_publishing_delivers_one_signed_event_from_the_background_worker(receive
     headers, body = request["headers"], request["body"]
     assert signature_verify(secret=endpoint.secret, header=headers["X-Masthead-Signature"], body=body)
     assert not signature_verify(secret="whsec_other", header=headers["X-Masthead-Signature"], body=body)
-    assert not signature_verify(secret=endpoint.secret, header=headers["X-Masthead-Signature"], body=body + b" ")
+    assert not signature_verify(
+        secret=endpoint.secret, header=headers["X-Masthead-Signature"], body=body + b" "
+    )
     payload = json.loads(body)
     event = WebhookEvent.objects.get()
     assert payload["id"] == headers["X-Masthead-Event-Id"] == str(event.pk)
@@ -131,7 +137,9 @@ def test_a_failed_delivery_is_retried_with_backoff_and_signed_again(receiver, en
     assert first["body"] == second["body"]
     assert first["headers"]["X-Masthead-Event-Id"] == second["headers"]["X-Masthead-Event-Id"]
     for request in receiver.requests:
-        assert signature_verify(secret=endpoint.secret, header=request["headers"]["X-Masthead-Signature"], body=request["body"])
+        assert signature_verify(
+            secret=endpoint.secret, header=request["headers"]["X-Masthead-Signature"], body=request["body"]
+        )
 
 
 def test_the_backoff_doubles_and_gives_up_after_the_last_attempt(receiver, endpoint, settings):
@@ -233,7 +241,11 @@ def test_a_scheduled_article_going_live_is_sent_when_it_is_due(receiver, endpoin
     monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(hours=2, seconds=1))
     run_worker()
     assert sorted(receiver.events()) == ["article.published", "article.scheduled_went_live"]
-    live = next(json.loads(r["body"]) for r in receiver.requests if json.loads(r["body"])["event"] == "article.scheduled_went_live")
+    live = next(
+        json.loads(r["body"])
+        for r in receiver.requests
+        if json.loads(r["body"])["event"] == "article.scheduled_went_live"
+    )
     assert live["data"]["article"]["id"] == article.pk
 
 
