@@ -24,6 +24,7 @@ EDITOR_PERMISSIONS = WRITER_PERMISSIONS + [
     ("articles", "view_webhookevent"),
     ("articles", "change_webhookdelivery"),
     ("articles", "view_webhookdelivery"),
+    ("articles", "view_webhookattempt"),
 ]
 GROUPS = {"Writer": WRITER_PERMISSIONS, "Editor": EDITOR_PERMISSIONS}
 
