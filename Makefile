@@ -9,7 +9,7 @@ export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 .PHONY: help venv node run serve test test-postgres lint bench bench-import bench-http loadtest clean
 
 help:
-	@echo "make run    - create .venv, install, migrate, import demo posts, create admin, serve on 127.0.0.1:$(PORT)"
+	@echo "make run    - create .venv, install, migrate, import demo posts, create admin, serve on 127.0.0.1:$(PORT) with the task worker"
 	@echo "make serve  - production server: collectstatic, then gunicorn on 127.0.0.1:$(PORT) (needs DJANGO_SECRET_KEY)"
 	@echo "make test   - run the whole test suite (SQLite; PostgreSQL when DATABASE_URL is set)"
 	@echo "make lint   - ruff check"
@@ -39,6 +39,10 @@ run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_markdown demo/posts
 	$(PY) manage.py ensure_superuser
+	@# The background worker (webhook deliveries, Django's tasks framework) runs beside the
+	@# server and stops with it.
+	$(PY) manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production serving: static files collected (hashed, compressed) for WhiteNoise, then gunicorn

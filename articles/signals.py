@@ -1,7 +1,7 @@
 """Signal handlers: side effects only. Any write that changes what readers see purges the
 surrogate keys of what it changed (``articles.caching.keys_changed``: Masthead's page and
 fragment caches at once and after the commit, the CDN after the commit); a deleted rendition
-takes its file with it.
+takes its file with it; a deleted public article is a webhook event.
 
 What each change purges (``articles.caching.affected``):
 
@@ -38,6 +38,7 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
+from articles.webhooks.events import article_deleted
 
 RELATIONS = (CategorizedArticle, TaggedArticle, Credit, ProjectMention)
 SHOWN_OBJECTS = (Author, Project, Category, Tag)
@@ -105,3 +106,5 @@ def register_signal_handlers() -> None:
     post_save.connect(rendition_changed, sender=Rendition, dispatch_uid=f"{uid}-rendition-save")
     post_delete.connect(rendition_changed, sender=Rendition, dispatch_uid=f"{uid}-rendition-delete")
     post_delete.connect(rendition_file_delete, sender=Rendition, dispatch_uid="rendition_file_delete")
+    # Webhooks: a deleted public article is an event whichever way it was deleted.
+    post_delete.connect(article_deleted, sender=Article, dispatch_uid="webhooks-article-deleted")

@@ -29,3 +29,5 @@ DATABASES["replica"] = {  # noqa: F405
     "TEST": {},
 }
 DATABASE_ROUTERS = []
+# Webhook tests deliver to an HTTP server the test starts on 127.0.0.1.
+ARTICLES_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
