@@ -206,8 +206,10 @@ def due_records_check(keys: Iterable[str]) -> dict[str, object]:
     keys = set(keys)
     _pay_what_is_owed()
     records = store.records_get(keys, NEXT_DUE)
-    if store.SEQ not in records:
-        return records  # no counter yet, or no cache: nothing cached can be fresh anyway
+    if store.SEQ not in records:  # a new (or emptied) cache: start the counter
+        if store.snapshot() is None:
+            return records  # no cache: nothing cached can be fresh anyway
+        records = store.records_get(keys, NEXT_DUE)
     next_due = records.get(NEXT_DUE)
     if next_due is None:
         next_due = _next_due()

@@ -208,7 +208,7 @@ def test_a_scheduled_article_appears_once_it_is_due_though_answers_are_cached(ap
     assert scheduled.pk not in ids(api("/articles"))  # now cached under this generation
     # Time passes (the database's clock and this process's): no save, no signal.
     Article.objects.filter(pk=scheduled.pk).update(published_at=timezone.now() - timedelta(seconds=1))
-    monkeypatch.setattr("articles.caching._clock", lambda: scheduled.published_at.timestamp() + 1)
+    monkeypatch.setattr("articles.caching.invalidation._clock", lambda: scheduled.published_at.timestamp() + 1)
     assert api(f"/articles/{scheduled.pk}").status_code == 200
     assert scheduled.pk in ids(api("/articles"))
 
