@@ -6,6 +6,7 @@ from __future__ import annotations
 from articles.canonical.inline import normalize_inline
 from articles.canonical.tables import normalize_table_sections, take_caption
 from articles.canonical.tree import NBSP, VOID_TAGS, Element, Node, Text
+from articles.deadline import deadline_tick
 
 BLOCK_TAGS = frozenset(
     {
@@ -89,6 +90,7 @@ def blocks(children: list[Node]) -> list[Node]:
     run: list[Node] = []
 
     def flush() -> None:
+        deadline_tick()  # one per block: a huge body stops at the caller's deadline, if any
         if run:
             paragraph = Element("p", {}, list(run))
             if not normalize_inline(paragraph):
@@ -98,6 +100,7 @@ def blocks(children: list[Node]) -> list[Node]:
     for child in children:
         if _is_block(child):
             flush()
+            deadline_tick()
             result.extend(_normalize_block(child))  # type: ignore[arg-type]
         else:
             run.append(child)
