@@ -119,22 +119,32 @@ class PostParser:
 
     def __init__(self, *, workers: int) -> None:
         self._workers = workers if "fork" in multiprocessing.get_all_start_methods() else 1
-        self._executor: ProcessPoolExecutor | None = _fork_pool(self._workers) if self._workers > 1 else None
+        self._executor: ProcessPoolExecutor | None = None
 
-    def _submit(self, executor: ProcessPoolExecutor, chunk: list[ParseJob]) -> Future:
-        try:
-            return executor.submit(_jobs_parse, chunk)
-        except BrokenProcessPool:  # an earlier chunk killed a worker: start afresh
-            executor.shutdown(cancel_futures=True)
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
             self._executor = _fork_pool(self._workers)
-            return self._executor.submit(_jobs_parse, chunk)
+        return self._executor
+
+    def _discard_pool(self) -> None:
+        # Joins the pool's manager thread too, so later forks happen from a single thread.
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+            self._executor = None
+
+    def _submit(self, chunk: list[ParseJob]) -> Future:
+        try:
+            return self._pool().submit(_jobs_parse, chunk)
+        except BrokenProcessPool:  # an earlier chunk killed a worker: start afresh
+            self._discard_pool()
+            return self._pool().submit(_jobs_parse, chunk)
 
     def submit(self, jobs: list[ParseJob]) -> Callable[[], list[Outcome]]:
         """Start parsing ``jobs``; returns a function that waits for their outcomes, in order."""
-        if self._executor is None:
+        if self._workers <= 1:
             return lambda: _jobs_parse(jobs)
         chunks = [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
-        futures: list[Future] = [self._submit(self._executor, chunk) for chunk in chunks]
+        futures: list[Future] = [self._submit(chunk) for chunk in chunks]
 
         def collect() -> list[Outcome]:
             outcomes: list[Outcome] = []
@@ -143,12 +153,11 @@ class PostParser:
                     outcomes.extend(future.result())
                 except BrokenProcessPool:
                     logger.warning("an import worker died; parsing its files one by one in new processes")
+                    self._discard_pool()
                     outcomes.extend(_jobs_parse_isolated(chunk))
             return outcomes
 
         return collect
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(cancel_futures=True)
-            self._executor = None
+        self._discard_pool()
