@@ -28,8 +28,8 @@ from articles.services.importing.reading import LegacyPost, post_parse
 from articles.services.importing.results import PostError
 from articles.services.mentions import project_links_extract
 
-FUZZ = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-FUZZ_SLOW = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ_SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def ours(error: BaseException) -> bool:
