@@ -18,6 +18,14 @@ def run(*inputs, **kwargs):
     return {result.path: result for result in posts_import(inputs=inputs, **kwargs)}
 
 
+class Upload(io.BytesIO):
+    """A file as the admin's upload form hands it over."""
+
+    def __init__(self, name, data):
+        super().__init__(data)
+        self.name, self.size = name, len(data)
+
+
 def make_zip(path, members):
     """members: name -> text/bytes, or (ZipInfo, data) pairs for odd members."""
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -161,11 +169,6 @@ def test_a_file_named_zip_that_is_not_an_archive_fails(tmp_path):
 
 
 def test_uploaded_files_and_archives_are_inputs_too(tmp_path):
-    class Upload(io.BytesIO):
-        def __init__(self, name, data):
-            super().__init__(data)
-            self.name, self.size = name, len(data)
-
     archive = make_zip(tmp_path / "x.zip", ["in-zip.md"]).read_bytes()
     results = run(Upload("单篇.md", POST.format(title="单篇").encode()), Upload("x.zip", archive))
     assert {path: r.status for path, r in results.items()} == {"单篇.md": "created", "in-zip.md": "created"}
@@ -278,11 +281,6 @@ def test_files_on_disk_with_control_characters_or_undecodable_names_fail_alone(w
 
 
 def test_uploaded_files_with_hostile_names_fail_alone():
-    class Upload(io.BytesIO):
-        def __init__(self, name, data):
-            super().__init__(data)
-            self.name, self.size = name, len(data)
-
     results = run(Upload("好.md", POST.format(title="好").encode()), Upload("a\x1b.md", b"x"))
     assert results["好.md"].status == "created"
     assert results["a\\x1b.md"].status == "failed"
