@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from articles.caching import content_generation
 from articles.models import Article
 from articles.services.importing import parsing, posts_import
+from articles.services.importing.pipeline import BATCH_SIZE
 from tests.factories import UserFactory
 
 GOOD = "---\ntitle: 好文章\ndate: 2022-05-01 10:00:00\ntags: [甲, 乙]\n---\n文 | 林晓\n\n正文。\n"
@@ -205,7 +206,8 @@ def test_the_command_survives_front_matter_that_crashed_the_yaml_loader(external
     root.mkdir()
     (root / "deep.md").write_text(deep_yaml(), encoding="utf-8")
     (root / "bomb.md").write_text(alias_bomb(), encoding="utf-8")
-    for index in range(5):
+    # Two batches' worth, so that --workers 2 really parses on worker processes.
+    for index in range(2 * BATCH_SIZE):
         (root / f"good{index}.md").write_text(GOOD.replace("好文章", f"好文章{index}"), encoding="utf-8")
     report = tmp_path / "report.json"
     process = external_database.manage(
@@ -216,7 +218,7 @@ def test_the_command_survives_front_matter_that_crashed_the_yaml_loader(external
     files = {f["path"]: f for f in json.loads(report.read_text(encoding="utf-8"))["files"]}
     assert "嵌套过深" in files["deep.md"]["error"] and "别名炸弹" in files["bomb.md"]["error"]
     assert "失败 deep.md: front matter 嵌套过深" in err
-    assert external_database.scalar("SELECT COUNT(*) FROM articles_article") == 5
+    assert external_database.scalar("SELECT COUNT(*) FROM articles_article") == 2 * BATCH_SIZE
 
 
 # --- the admin's import page -----------------------------------------------------------------
