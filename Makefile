@@ -9,7 +9,7 @@ export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 .PHONY: help venv node run test test-postgres lint bench bench-import clean
 
 help:
-	@echo "make run    - create .venv, install, migrate, import demo posts, create admin, serve on 127.0.0.1:$(PORT)"
+	@echo "make run    - create .venv, install, migrate, import demo posts, create admin, serve on 127.0.0.1:$(PORT) with the task worker"
 	@echo "make test   - run the whole test suite (SQLite; PostgreSQL when DATABASE_URL is set)"
 	@echo "make lint   - ruff check"
 	@echo "make bench  - all benchmarks: reader pages (deep pagination over 100,000 articles) and bench-import"
@@ -36,6 +36,10 @@ run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_markdown demo/posts
 	$(PY) manage.py ensure_superuser
+	@# The background worker (webhook deliveries, Django's tasks framework) runs beside the
+	@# server and stops with it.
+	$(PY) manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The suite runs on its own settings, whatever DJANGO_SETTINGS_MODULE says (dev by default here).

@@ -345,3 +345,14 @@ class ArticleAutosave(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.title or '—'}"
+
+
+# Models that live with their own concern; imported here so Django registers them with the app.
+from articles.api.models import ContentKey, StaffToken  # noqa: E402,F401
+from articles.webhooks.models import (  # noqa: E402,F401
+    EventKind,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)

@@ -7,6 +7,8 @@ drafts, articles in review, unpublished and scheduled articles never leave this 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
@@ -26,6 +28,7 @@ from articles.models import (
     TaggedArticle,
 )
 from articles.permalinks import legacy_permalink_candidates
+from articles.services.workflow import user_can_publish
 
 
 def _credits_prefetch() -> Prefetch:
@@ -62,20 +65,94 @@ def article_get_for_preview(*, pk: int) -> Article:
     return get_object_or_404(_article_detail_queryset(Article.objects.all()), pk=pk)
 
 
-def _article_detail_queryset(queryset: QuerySet[Article]) -> QuerySet[Article]:
-    return queryset.prefetch_related(
-        _credits_prefetch(),
+# What an article can carry along, each one query for a whole page of articles.
+ARTICLE_RELATIONS = frozenset({"credits", "categories", "tags", "renditions", "mentions"})
+
+
+def article_with_relations(
+    queryset: QuerySet[Article], *, relations: Iterable[str] = ARTICLE_RELATIONS
+) -> QuerySet[Article]:
+    """``queryset`` with the named ``ARTICLE_RELATIONS`` prefetched: one query per relation,
+    however many articles. Categories come in the order they were given (see
+    ``article_categories``), credits in credit order with their authors, mentions with their
+    projects."""
+    wanted = set(relations)
+    lookups: list = []
+    if "credits" in wanted:
+        lookups.append(_credits_prefetch())
+    if "categories" in wanted:
         # Through the link table, in the order the categories were given (Hexo lists them
         # outermost first), not alphabetically: the first one is the article's section.
-        Prefetch(
-            "categorizedarticle_set",
-            queryset=CategorizedArticle.objects.select_related("tag").order_by("id"),
-            to_attr="category_links",
-        ),
-        "tags",
-        "renditions",
-        Prefetch("mentions", queryset=ProjectMention.objects.select_related("project")),
-    )
+        lookups.append(
+            Prefetch(
+                "categorizedarticle_set",
+                queryset=CategorizedArticle.objects.select_related("tag").order_by("id"),
+                to_attr="category_links",
+            )
+        )
+    if "tags" in wanted:
+        lookups.append("tags")
+    if "renditions" in wanted:
+        lookups.append("renditions")
+    if "mentions" in wanted:
+        lookups.append(Prefetch("mentions", queryset=ProjectMention.objects.select_related("project")))
+    return queryset.prefetch_related(*lookups)
+
+
+def _article_detail_queryset(queryset: QuerySet[Article]) -> QuerySet[Article]:
+    return article_with_relations(queryset)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilters:
+    """What a list of published articles may be narrowed to. Slugs and identifiers that name
+    nothing public simply match no article (a filter never tells whether a draft uses a name)."""
+
+    category: str | None = None  # Category.slug (a section)
+    tag: str | None = None  # Tag.slug
+    author: str | None = None  # Author.slug, credited in any role
+    project: str | None = None  # Project.external_id, mentioned in the body
+    published_after: datetime | None = None  # inclusive
+    published_before: datetime | None = None  # exclusive
+    updated_after: datetime | None = None  # exclusive: what changed since a sync client's last run
+
+
+def article_list_filtered(*, filters: ArticleFilters, with_body: bool = False) -> QuerySet[Article]:
+    """Published, due articles matching ``filters``, unordered (the caller orders and pages).
+
+    Each filter is an indexed range or an EXISTS probe per article (no join, so no duplicates
+    and no DISTINCT): the database walks the ordering index and stops at the page's end.
+    """
+    queryset = Article.objects.published().defer("extra")
+    if not with_body:
+        queryset = queryset.defer("body")
+    if filters.category is not None:
+        queryset = queryset.filter(
+            Exists(
+                CategorizedArticle.objects.filter(content_object=OuterRef("pk"), tag__slug=filters.category)
+            )
+        )
+    if filters.tag is not None:
+        queryset = queryset.filter(
+            Exists(TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag__slug=filters.tag))
+        )
+    if filters.author is not None:
+        queryset = queryset.filter(
+            Exists(Credit.objects.filter(article=OuterRef("pk"), author__slug=filters.author))
+        )
+    if filters.project is not None:
+        queryset = queryset.filter(
+            Exists(
+                ProjectMention.objects.filter(article=OuterRef("pk"), project__external_id=filters.project)
+            )
+        )
+    if filters.published_after is not None:
+        queryset = queryset.filter(published_at__gte=filters.published_after)
+    if filters.published_before is not None:
+        queryset = queryset.filter(published_at__lt=filters.published_before)
+    if filters.updated_after is not None:
+        queryset = queryset.filter(updated_at__gt=filters.updated_after)
+    return queryset
 
 
 def article_categories(*, article: Article) -> list[Category]:
@@ -239,6 +316,40 @@ def project_list_published() -> QuerySet[Project]:
     return Project.objects.filter(
         Exists(ProjectMention.objects.filter(project=OuterRef("pk"), **_published("article")))
     ).order_by("external_id")
+
+
+def author_get_published(*, slug: str) -> Author:
+    """An author credited on at least one published article. Raises ``Http404``."""
+    return get_object_or_404(author_list_published(), slug=slug)
+
+
+def category_get_published(*, slug: str) -> Category:
+    """A category with at least one published article. Raises ``Http404``."""
+    return get_object_or_404(category_list_published(), slug=slug)
+
+
+def tag_get_published(*, slug: str) -> Tag:
+    """A tag on at least one published article. Raises ``Http404``."""
+    return get_object_or_404(tag_list_published(), slug=slug)
+
+
+def project_get_published(*, external_id: str) -> Project:
+    """A project mentioned by at least one published article. Raises ``Http404``."""
+    return get_object_or_404(project_list_published(), external_id=external_id)
+
+
+def article_list_for_staff(*, user) -> QuerySet[Article]:
+    """Articles ``user`` may open in the admin, whatever their status: all of them for editors,
+    their own for writers (as the admin's list shows)."""
+    queryset = Article.objects.all()
+    if not user_can_publish(user):
+        queryset = queryset.filter(created_by=user)
+    return queryset
+
+
+def article_get_for_staff(*, pk: int, user) -> Article:
+    """One article ``user`` may open, with its relations (one query each). Raises ``Http404``."""
+    return get_object_or_404(_article_detail_queryset(article_list_for_staff(user=user)), pk=pk)
 
 
 def article_latest_update() -> datetime | None:

@@ -1,6 +1,6 @@
 """Signal handlers: side effects only. Any write that changes what readers see makes the
 cached reader pages stale (``articles.caching.content_changed``); a deleted rendition takes
-its file with it.
+its file with it; a deleted public article is a webhook event.
 
 The generation moves on at once (so a page rendered later in the same transaction, or in a
 test, is fresh) and again when the transaction commits (so a page another request rendered
@@ -27,6 +27,7 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
+from articles.webhooks.events import article_deleted
 
 WATCHED_MODELS = (
     Article,
@@ -71,3 +72,5 @@ def register_signal_handlers() -> None:
             relation_changed, sender=through, dispatch_uid=f"articles-reader-cache-{through.__name__}-m2m"
         )
     post_delete.connect(rendition_file_delete, sender=Rendition, dispatch_uid="rendition_file_delete")
+    # Webhooks: a deleted public article is an event whichever way it was deleted.
+    post_delete.connect(article_deleted, sender=Article, dispatch_uid="webhooks-article-deleted")

@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from articles import admin_import
+from articles.api.app import api
+from articles.api.views import api_not_found
 from articles.views_legacy import legacy_redirect
 
 admin.site.site_header = "Masthead 编辑后台"
@@ -19,6 +21,8 @@ urlpatterns = [
         name="articles-import-report",
     ),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),  # any other /api/ path: a JSON 404, not the site's page
     path("", include("articles.urls")),
 ]
 

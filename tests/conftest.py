@@ -65,13 +65,14 @@ def write_post(tmp_path):
 
 
 def _ensure_editorial_groups():
-    """The Writer and Editor groups as migration 0004 makes them (transactional tests flush them)."""
+    """The Writer and Editor groups as migrations 0004 and 0007 make them (transactional tests flush them)."""
     import importlib
 
     from django.apps import apps
 
-    migration = importlib.import_module("articles.migrations.0004_editorial_groups")
-    migration.create_groups(apps, None)
+    for name, function in (("0004_editorial_groups", "create_groups"), ("0007_api_permissions", "grant")):
+        migration = importlib.import_module(f"articles.migrations.{name}")
+        getattr(migration, function)(apps, None)
 
 
 @pytest.fixture

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from articles.models import Article
 from articles.sanitize import clean_html
 from articles.services.credits import Byline, bylines_extract, credits_add
-from articles.services.images import renditions_ensure
+from articles.services.images import image_check, image_normalize, renditions_ensure
 from articles.services.mentions import mentions_sync, project_links_complete
 from articles.services.workflow import article_check_write
 from articles.text import excerpt_from_html
+from articles.webhooks.events import article_events_record
 
 
 class ArticleVersionConflict(Exception):
@@ -81,6 +82,9 @@ def article_save(
     article's current ones. Every save is a django-reversion revision (who: ``by``, what:
     ``comment`` or the status change). The head image's renditions are made when missing.
 
+    Webhook events (published, updated, unpublished, scheduled) are recorded with the save and
+    sent after it commits, by the background worker (``articles.webhooks.events``).
+
     ``by`` is the user saving (``None``: the system, e.g. the importer). Raises
     ``PermissionDenied`` when ``by`` may not make this change (see
     ``articles.services.workflow.article_check_write``), and ``ArticleVersionConflict`` when
@@ -112,7 +116,31 @@ def article_save(
             article.tags.set(list(dict.fromkeys(t.strip() for t in tags if t.strip())))
         article_derive(article=article, bylines=prepared.bylines)
         renditions_ensure(article=article)
+        article_events_record(previous=previous, article=article)
         if by is not None:
             reversion.set_user(by)
         reversion.set_comment(comment or _describe(previous, article))
     return article
+
+
+def article_head_image_set(
+    *,
+    article: Article,
+    upload,
+    alt: str | None = None,
+    focal: tuple[float, float] | None = None,
+    by=None,
+    expected_version: int | None = None,
+) -> Article:
+    """Give ``article`` a new head image from ``upload`` through the one image pipeline
+    (checked, oriented, metadata dropped, random name; renditions made by ``article_save``).
+
+    Raises ``ImageRejected`` (with the reason, for the editor) before anything is stored, and
+    whatever ``article_save`` raises (``PermissionDenied``, ``ArticleVersionConflict``).
+    """
+    article.head_image = image_normalize(upload, checked=image_check(upload))
+    if alt is not None:
+        article.head_image_alt = alt
+    if focal is not None:
+        article.head_image_focal_x, article.head_image_focal_y = focal
+    return article_save(article=article, by=by, expected_version=expected_version, comment=_("更换题图"))

@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "django_ckeditor_5",
+    # django-ninja's own templates and static files: the API docs page is served from here,
+    # not from a CDN (the site's CSP allows only our own scripts).
+    "ninja",
+    "django_tasks_db",
     "articles",
 ]
 
@@ -201,6 +205,35 @@ ARTICLES_IMPORT_IMAGE_TIMEOUT = 10
 ARTICLES_IMPORT_PARSE_SECONDS = 5.0
 # Categories, tags, byline names and project links (each) one post may carry.
 ARTICLES_IMPORT_MAX_ITEMS_PER_POST = 100
+
+# The content API (articles.api). Keys are required unless anonymous access is turned on.
+ARTICLES_API_ANONYMOUS = env_bool("ARTICLES_API_ANONYMOUS", False)
+# Requests a minute: per IP address for anonymous readers, per token for the admin API.
+ARTICLES_API_ANONYMOUS_RATE_LIMIT = int(os.environ.get("ARTICLES_API_ANONYMOUS_RATE_LIMIT", "60"))
+ARTICLES_API_STAFF_RATE_LIMIT = int(os.environ.get("ARTICLES_API_STAFF_RATE_LIMIT", "120"))
+ARTICLES_API_PAGE_SIZE = int(os.environ.get("ARTICLES_API_PAGE_SIZE", "20"))
+ARTICLES_API_MAX_PAGE_SIZE = int(os.environ.get("ARTICLES_API_MAX_PAGE_SIZE", "100"))
+# Server-side cache of content API answers (dropped with every content change; 0: off) and the
+# max-age clients and proxies get (0: revalidate with the ETag every time).
+ARTICLES_API_CACHE_SECONDS = int(os.environ.get("ARTICLES_API_CACHE_SECONDS", "300"))
+ARTICLES_API_BROWSER_CACHE_SECONDS = int(os.environ.get("ARTICLES_API_BROWSER_CACHE_SECONDS", "0"))
+
+# Webhooks (articles.webhooks): attempts per delivery, the first retry's delay (doubled for each
+# retry after), and how long one request may take.
+ARTICLES_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("ARTICLES_WEBHOOK_MAX_ATTEMPTS", "8"))
+ARTICLES_WEBHOOK_RETRY_SECONDS = float(os.environ.get("ARTICLES_WEBHOOK_RETRY_SECONDS", "30"))
+ARTICLES_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("ARTICLES_WEBHOOK_TIMEOUT_SECONDS", "5"))
+# Endpoints on loopback or private addresses are refused unless this is on (development, tests).
+ARTICLES_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("ARTICLES_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+
+# Background tasks: Django's tasks framework, stored in the database and run by
+# `manage.py db_worker` (started by `make run`; a service of its own in production).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "webhooks"],
+    }
+}
 
 from .ckeditor import *  # noqa: E402,F403  (CKEditor 5 toolbar and HTML support)
 

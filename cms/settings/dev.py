@@ -12,3 +12,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Template edits show at once: no full-page cache in development unless asked for.
 ARTICLES_PAGE_CACHE_SECONDS = int(os.environ.get("ARTICLES_PAGE_CACHE_SECONDS", "0"))
+# Webhook endpoints on this machine (a local receiver) are fine while developing.
+ARTICLES_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("ARTICLES_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", True)

@@ -17,3 +17,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Browser tests look at uploaded images through the live server.
 MASTHEAD_SERVE_MEDIA = True
+# Webhook tests deliver to an HTTP server the test starts on 127.0.0.1.
+ARTICLES_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
