@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_article_updated_index'),
+        ('articles', '0007_api_permissions'),
     ]
 
     operations = [
