@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django import forms
-from django.contrib.admin.widgets import AdminFileWidget, AdminSplitDateTime
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from articles.editor import ArticleBodyWidget
+from articles.fields import ImageUploadField
 from articles.models import Article
 from articles.revisions import (
     FieldChange,
@@ -21,7 +22,6 @@ from articles.revisions import (
     snapshot_from_version,
 )
 from articles.sanitize import clean_html
-from articles.services.images import ImageRejected, image_check, image_normalize
 from articles.services.workflow import WRITER_STATUSES, user_can_publish
 
 
@@ -42,22 +42,6 @@ def _as_textarea_sends(value: str) -> str:
     return value.replace("\r\n", "\n").strip()
 
 
-class HeadImageField(forms.FileField):
-    """An uploaded head image: checked (format, bytes, pixels, whole) before anything is stored,
-    then normalised (orientation applied, metadata dropped, random name)."""
-
-    widget = AdminFileWidget
-
-    def to_python(self, data):
-        upload = super().to_python(data)
-        if upload is None:
-            return None
-        try:
-            return image_normalize(upload, checked=image_check(upload))
-        except ImageRejected as error:
-            raise forms.ValidationError(str(error), code="invalid_image") from error
-
-
 @dataclass(slots=True)
 class EditConflict:
     """Someone saved the article after this editor opened it."""
@@ -71,7 +55,7 @@ class EditConflict:
 
 
 class ArticleAdminForm(forms.ModelForm):
-    head_image = HeadImageField(
+    head_image = ImageUploadField(
         label=_("题图"),
         required=False,
         help_text=_("JPEG、PNG、WebP 或 GIF；保存时自动转正方向、去除元数据并生成各尺寸。"),

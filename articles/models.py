@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
+from articles.fields import CleanImageField
+
 
 def unicode_slug(value: str, *, fallback_prefix: str) -> str:
     """A slug that keeps Chinese characters and is never empty.
@@ -88,7 +90,7 @@ class Author(models.Model):
     name = models.CharField(_("姓名"), max_length=100, unique=True)
     slug = models.SlugField(_("网址别名"), max_length=100, unique=True, allow_unicode=True)
     bio = models.TextField(_("简介"), blank=True)
-    avatar = models.ImageField(_("头像"), upload_to="authors/%Y/%m/", blank=True)
+    avatar = CleanImageField(_("头像"), upload_to="authors/%Y/%m/", blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("后台账号"),
@@ -169,13 +171,13 @@ class Article(models.Model):
     # Incremented on every save; a form saved against an older version is a conflict.
     version = models.PositiveIntegerField(_("版本"), default=1)
 
-    head_image = models.ImageField(_("题图"), upload_to="heads/%Y/%m/", blank=True)
+    head_image = CleanImageField(_("题图"), upload_to="heads/%Y/%m/", blank=True)
     head_image_alt = models.CharField(_("题图说明"), max_length=300, blank=True)
     # Focal point as fractions of width and height (0..1); crops keep it in frame.
     head_image_focal_x = models.FloatField(_("焦点 X"), null=True, blank=True)
     head_image_focal_y = models.FloatField(_("焦点 Y"), null=True, blank=True)
     head_image_url = models.URLField(_("题图原地址"), max_length=1000, blank=True)
-    thumbnail = models.ImageField(_("缩略图"), upload_to="thumbs/%Y/%m/", blank=True)
+    thumbnail = CleanImageField(_("缩略图"), upload_to="thumbs/%Y/%m/", blank=True)
     thumbnail_url = models.URLField(_("缩略图原地址"), max_length=1000, blank=True)
 
     comments_enabled = models.BooleanField(_("允许评论"), default=True)
@@ -294,7 +296,7 @@ class Rendition(models.Model):
     spec = models.CharField(_("规格"), max_length=32)
     format = models.CharField(_("格式"), max_length=8)
     focal = models.CharField(_("焦点"), max_length=16, blank=True)
-    file = models.ImageField(_("文件"), upload_to="renditions/%Y/%m/")
+    file = CleanImageField(_("文件"), upload_to="renditions/%Y/%m/")
     width = models.PositiveIntegerField(_("宽"))
     height = models.PositiveIntegerField(_("高"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

@@ -11,7 +11,7 @@ import pytest
 # there (browser tests drive pages served by the test client and live server).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.reader_site"]
+pytest_plugins = ["tests.reader_site", "tests.external_database"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("MASTHEAD_CORPUS", REPO_ROOT.parent / "shared" / "corpus"))

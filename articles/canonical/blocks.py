@@ -6,6 +6,7 @@ from __future__ import annotations
 from articles.canonical.inline import normalize_inline
 from articles.canonical.tables import normalize_table_sections, take_caption
 from articles.canonical.tree import NBSP, VOID_TAGS, Element, Node, Text
+from articles.deadline import deadline_tick
 
 BLOCK_TAGS = frozenset(
     {
@@ -63,6 +64,18 @@ def rename(node: Element) -> None:
             rename(child)
 
 
+def _wrap_content(block: Element, inline: Element) -> None:
+    """Apply the formatting element ``inline`` to ``block``'s content. Tables and lists only
+    hold structure (rows, cells, items): it goes down to their cells and items, never between
+    the rows, where the next HTML parse would move it out of the table."""
+    if block.tag in STRUCTURAL or block.tag in LIST_TAGS:
+        for child in block.children:
+            if _is_block(child):
+                _wrap_content(child, inline)  # type: ignore[arg-type]
+    elif block.tag not in VOID_TAGS and block.children:
+        block.children = [Element(inline.tag, dict(inline.attrs), block.children)]
+
+
 def push_inline_into_blocks(node: Element) -> None:
     """``<strong>a<p>b</p></strong>`` -> ``<strong>a</strong><p><strong>b</strong></p>``."""
     result: list[Node] = []
@@ -72,7 +85,7 @@ def push_inline_into_blocks(node: Element) -> None:
             if child.tag not in BLOCK_TAGS and child.tag not in VOID_TAGS and _has_block_descendant(child):
                 for grandchild in child.children:
                     if _is_block(grandchild):
-                        grandchild.children = [Element(child.tag, dict(child.attrs), grandchild.children)]
+                        _wrap_content(grandchild, child)  # type: ignore[arg-type]
                         push_inline_into_blocks(grandchild)
                         result.append(grandchild)
                     else:
@@ -89,6 +102,7 @@ def blocks(children: list[Node]) -> list[Node]:
     run: list[Node] = []
 
     def flush() -> None:
+        deadline_tick()  # one per block: a huge body stops at the caller's deadline, if any
         if run:
             paragraph = Element("p", {}, list(run))
             if not normalize_inline(paragraph):
@@ -98,6 +112,7 @@ def blocks(children: list[Node]) -> list[Node]:
     for child in children:
         if _is_block(child):
             flush()
+            deadline_tick()
             result.extend(_normalize_block(child))  # type: ignore[arg-type]
         else:
             run.append(child)
@@ -235,7 +250,10 @@ def _normalize_block(element: Element, *, in_figure: bool = False) -> list[Node]
         if not element.children:
             if tag in DROPPED_WHEN_EMPTY:
                 return []
-            element.children = [Text(NBSP)]
+            # A container that wraps inline content in paragraphs (dt, dd) holds an empty one:
+            # a bare &nbsp; would be wrapped on the next reading, and the form would not be stable.
+            filler = Element("p", {}, [Text(NBSP)]) if tag in WRAPPING_CONTAINERS else Text(NBSP)
+            element.children = [filler]
         return [element]
     if normalize_inline(element):
         element.children = [Text(NBSP)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from articles.deadline import deadline_tick
+
 NBSP = "\u00a0"
 VOID_TAGS = frozenset({"br", "hr", "img", "col", "wbr"})
 # Attributes first in this order (the order 36kr's project links use), then the rest by name.
@@ -36,6 +38,7 @@ class _TreeBuilder(HTMLParser):
         self._stack = [self.root]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        deadline_tick()  # one per element: a huge body stops at the caller's deadline, if any
         element = Element(tag, {name: value or "" for name, value in attrs})
         self._append(element)
         if tag not in VOID_TAGS:

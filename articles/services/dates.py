@@ -32,6 +32,7 @@ def site_timezone() -> ZoneInfo:
 
 
 def _offset(tz: str) -> dt_timezone:
+    """The offset ``tz`` names. Raises ``ValueError`` for one of a day or more (``+29``)."""
     if tz == "Z":
         return UTC
     sign = -1 if tz[0] == "-" else 1
@@ -53,9 +54,9 @@ def _from_timestamp(match: re.Match[str], tz: ZoneInfo) -> datetime | None:
             int(parts["second"] or 0),
             microsecond,
         )
-    except ValueError:
+        return value.replace(tzinfo=_offset(parts["tz"]) if parts["tz"] else tz)
+    except ValueError:  # February 30th, hour 25, an offset of 29 hours: not a date
         return None
-    return value.replace(tzinfo=_offset(parts["tz"]) if parts["tz"] else tz)
 
 
 def parse_date(value: object, *, tz: ZoneInfo | None = None) -> datetime | None:

@@ -1,11 +1,20 @@
-"""Uploaded images: checked before anything is stored, normalised, and resized once.
+"""The one image pipeline: every image that enters the system is checked, re-encoded and
+stripped here, and resized once.
 
 ``image_check`` reads only the header of an upload to reject what is not a JPEG, PNG, WebP or
 GIF image, what is too many bytes or too many pixels (decompression bombs are refused before
 the pixels are decoded), and what does not decode. ``image_normalize`` applies the EXIF
-orientation, drops every piece of metadata (EXIF, XMP, comments, text chunks; animated images
-keep their first frame) and gives the file a random name. ``renditions_ensure`` makes an
-article's head-image renditions once and reuses them.
+orientation, re-encodes the pixels (so nothing after the image data survives: trailing bytes,
+appended archives), keeps no metadata (EXIF and its GPS position, XMP, JPEG comments, PNG text
+chunks, GIF comments and application blocks; an ICC colour profile is applied, converting the
+pixels to sRGB, then dropped), keeps the first frame of an animation, and gives the file a
+random name. ``renditions_ensure`` makes an article's head-image renditions, with the same
+encoder, once.
+
+Every stored image goes through it. Head images, thumbnails, author avatars and renditions are
+``articles.fields.CleanImageField`` fields: whatever is saved into them runs ``image_normalize``
+unless it already is a ``NormalizedImage``. Editor uploads go through ``image_store``, images
+the importer fetches through ``image_normalize``.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from articles.models import Article, Rendition
 
@@ -48,8 +57,17 @@ THUMBNAIL_SPEC = "fill-400x300"
 PAGE_SPECS = ("width-800", "width-1600")
 
 
+# What ``Image.info`` may carry into an encoder: how pixels look, never who, where or what.
+_PIXEL_INFO = frozenset({"transparency", "background"})
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
 class ImageRejected(ValueError):
     """An upload that is not an acceptable image; the message says why, for the editor."""
+
+
+class NormalizedImage(ContentFile):
+    """Bytes ``image_normalize`` (or a rendition) produced: stored as they are."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,32 +141,53 @@ def image_check(file) -> CheckedImage:
     return CheckedImage(format=image.format, width=width, height=height)
 
 
-def _encode(image: Image.Image, image_format: str, *, icc_profile: bytes | None) -> bytes:
+def _in_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
+    """``image``'s pixels converted from its embedded colour profile to sRGB, the web's colour
+    space, so that the profile (which can name the camera or the person who made it) can go.
+    A profile that cannot be applied is dropped as browsers drop it."""
+    if not icc_profile:
+        return image
+    if image.mode not in ("RGB", "RGBA", "CMYK"):
+        return image  # grey and palette profiles: their tone curves are near sRGB's
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(image, source, _SRGB, outputMode=mode) or image
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image
+
+
+def _encode(image: Image.Image, image_format: str) -> bytes:
+    """``image`` (one the caller owns) encoded with nothing but its pixels."""
+    image.info = {key: value for key, value in image.info.items() if key in _PIXEL_INFO}
     if image_format == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     elif image_format == "GIF" and image.mode not in ("P", "L"):
         image = image.convert("RGBA").convert("P", palette=Image.Palette.ADAPTIVE)
     elif image_format in ("PNG", "WEBP") and image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
         image = image.convert("RGBA")
-    options = dict(_SAVE_OPTIONS[image_format])
-    if icc_profile and image_format != "GIF":  # colour, not metadata: keeps colours right
-        options["icc_profile"] = icc_profile
     buffer = io.BytesIO()
-    image.save(buffer, format=image_format, **options)
+    image.save(buffer, format=image_format, **_SAVE_OPTIONS[image_format])
     return buffer.getvalue()
 
 
-def image_normalize(file, *, checked: CheckedImage | None = None) -> ContentFile:
-    """The upload re-encoded in its own format: EXIF orientation applied, metadata dropped,
-    first frame only, under a random file name. Call ``image_check`` first (done here if not)."""
+def _upright_srgb(source: Image.Image) -> Image.Image:
+    """The first frame of ``source``, turned as its EXIF orientation says, in sRGB: a new image."""
+    source.seek(0)
+    icc_profile = source.info.get("icc_profile")
+    upright = ImageOps.exif_transpose(source)  # a copy, even when nothing turns
+    return _in_srgb(upright, icc_profile)
+
+
+def image_normalize(file, *, checked: CheckedImage | None = None) -> NormalizedImage:
+    """The upload re-encoded in its own format: EXIF orientation applied, colours in sRGB, no
+    metadata, first frame only, under a random file name. Raises ``ImageRejected`` (it runs
+    ``image_check`` first unless given its result)."""
     checked = checked or image_check(file)
     file.seek(0)
     with Image.open(file) as source:
-        source.seek(0)
-        icc_profile = source.info.get("icc_profile")
-        upright = ImageOps.exif_transpose(source)
-        data = _encode(upright, checked.format, icc_profile=icc_profile)
-    return ContentFile(data, name=f"{uuid.uuid4().hex}.{checked.extension}")
+        data = _encode(_upright_srgb(source), checked.format)
+    return NormalizedImage(data, name=f"{uuid.uuid4().hex}.{checked.extension}")
 
 
 def image_store(file, *, folder: str = "uploads") -> str:
@@ -228,12 +267,10 @@ def _renditions_make(
     stem = PurePosixPath(source_name).stem
     centering = _focal_centering(article)
     with article.head_image.open("rb") as handle, Image.open(handle) as source:
-        source.seek(0)
-        icc_profile = source.info.get("icc_profile")
-        upright = ImageOps.exif_transpose(source)
+        upright = _upright_srgb(source)
         for (spec, image_format, focal), (width, height) in wanted.items():
-            resized = _resize(upright, width, height, centering)
-            data = _encode(resized, image_format, icc_profile=icc_profile)
+            resized = _resize(upright, width, height, centering)  # a new image: _encode may strip it
+            data = _encode(resized, image_format)
             rendition = Rendition(
                 article=article,
                 source=source_name,
@@ -246,7 +283,7 @@ def _renditions_make(
             # The focal point is in the name: a moved crop gets a new URL, never a stale cached one.
             where = f"-{focal.replace(',', 'x').replace('.', '')}" if focal else ""
             name = f"{stem}-{spec}{where}.{FORMATS[image_format][0]}"
-            rendition.file.save(name, ContentFile(data), save=False)
+            rendition.file.save(name, NormalizedImage(data), save=False)
             rendition.save()
             made.append(rendition)
     return made

@@ -273,6 +273,10 @@ ARTICLES_IMPORT_MAX_ARCHIVE_MEMBERS = 100_000
 ARTICLES_IMPORT_MAX_COMPRESSION_RATIO = 100
 ARTICLES_IMPORT_IMAGE_MAX_BYTES = 10 * 1024 * 1024
 ARTICLES_IMPORT_IMAGE_TIMEOUT = 10
+# CPU seconds one file may take to parse (markdown, cleaning) before it fails as hostile.
+ARTICLES_IMPORT_PARSE_SECONDS = 5.0
+# Categories, tags, byline names and project links (each) one post may carry.
+ARTICLES_IMPORT_MAX_ITEMS_PER_POST = 100
 
 # The content API (articles.api). Keys are required unless anonymous access is turned on.
 ARTICLES_API_ANONYMOUS = env_bool("ARTICLES_API_ANONYMOUS", False)

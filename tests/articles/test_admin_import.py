@@ -128,3 +128,21 @@ def test_the_article_list_links_to_the_import_page_for_importers_only(importer, 
     viewer.user_permissions.add(Permission.objects.get(codename="view_article"))
     client.force_login(viewer)
     assert f'href="{URL}"' not in client.get("/admin/articles/article/").content.decode()
+
+
+def test_a_zip_member_name_with_nul_or_a_lying_utf8_flag_is_a_failed_row_not_a_500(importer):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("好.md", "---\ntitle: 好文章\n---\n正文\n")
+        for placeholder in ("QQQQQQ", "RRRRR"):  # as long as the names that replace them
+            info = zipfile.ZipInfo(placeholder)
+            info.flag_bits |= 0x800
+            archive.writestr(info, "---\ntitle: 坏\n---\n正文\n")
+    data = buffer.getvalue().replace(b"QQQQQQ", b"a\x00b.md").replace(b"RRRRR", b"\xff\xfe.md")
+    response = importer.post(URL, {"files": [SimpleUploadedFile("h.zip", data)]})
+    assert response.status_code == 200
+    files = {f["path"]: f for f in response.context["report"]["files"]}
+    assert files["好.md"]["status"] == "created"
+    assert "NUL" in files["a\\x00b.md"]["error"]
+    assert "编码无法识别" in files["\\xff\\xfe.md"]["error"]
+    assert "a\\x00b.md" in response.content.decode()

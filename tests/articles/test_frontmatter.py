@@ -1,6 +1,14 @@
+import functools
+
 import pytest
 
-from articles.services.frontmatter import FrontMatterError, front_matter_read
+from articles.services.frontmatter import (
+    MAX_DEPTH,
+    MAX_NODES,
+    FrontMatterError,
+    FrontMatterLimitError,
+    front_matter_read,
+)
 
 
 def test_leading_blank_line_before_separator_is_read_as_hexo_does():
@@ -51,3 +59,72 @@ def test_urls_are_not_mistaken_for_keys_without_a_space():
     with pytest.raises(FrontMatterError) as error:
         front_matter_read("---\nlink:\n  http://example.com/a\ntitle: [x\n---\nbody")
     assert "冒号后缺少空格" not in str(error.value)
+
+
+# --- hostile front matter: refused before any data is built ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "key: " + "[" * 30_000 + "]" * 30_000,  # flow sequences (SIGSEGV in libyaml's composer)
+        "key: " + "{a: " * 30_000 + "1" + "}" * 30_000,  # flow mappings
+        "key:\n  " + "- " * 30_000 + "x",  # compact block sequences on one line
+        "".join("  " * level + f"k{level}:\n" for level in range(200)) + "  " * 200 + "v: 1",
+    ],
+    ids=["flow-sequences", "flow-mappings", "block-sequences", "indented-mappings"],
+)
+def test_yaml_nested_deeper_than_the_limit_is_refused_before_loading(raw):
+    with pytest.raises(FrontMatterLimitError, match="嵌套过深（超过 64 层）") as error:
+        front_matter_read(f"---\ntitle: x\n{raw}\n---\nbody")
+    assert error.value.line >= 3 and error.value.column >= 1
+
+
+def test_yaml_nested_to_the_limit_is_read():
+    levels = MAX_DEPTH - 1  # under the top-level mapping
+    front = front_matter_read("---\nkey: " + "[" * levels + "]" * levels + "\n---\nbody")
+    assert front.data["key"] == functools.reduce(lambda inner, _level: [inner], range(levels - 1), [])
+
+
+def test_a_yaml_alias_bomb_is_refused_before_anything_expands_it():
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    with pytest.raises(FrontMatterLimitError, match="别名炸弹") as error:
+        front_matter_read("---\n" + "\n".join(lines) + "\n---\nbody")
+    assert error.value.line == 7  # where the running total first passes the limit
+
+
+def test_aliases_that_nest_past_the_depth_limit_are_refused():
+    lines = [
+        "a0: &a0 " + "[" * 40 + "]" * 40,
+        "a1: &a1 [*a0]",
+        "a2: [[[[[[[[[[[[[[[[[[[[[[[[*a1]]]]]]]]]]]]]]]]]]]]]]]]",
+    ]
+    with pytest.raises(FrontMatterLimitError, match="嵌套过深"):
+        front_matter_read("---\n" + "\n".join(lines) + "\n---\nbody")
+
+
+@pytest.mark.parametrize("raw", ["key: &a [1, *a]", "key: &a {self: *a}"])
+def test_a_recursive_alias_is_refused(raw):
+    with pytest.raises(FrontMatterLimitError, match=r"别名 \*a 引用了包含它自己的节点"):
+        front_matter_read(f"---\n{raw}\n---\nbody")
+
+
+def test_ordinary_anchors_and_aliases_still_work():
+    front = front_matter_read("---\nbase: &tags [新闻, 科技]\ntags: *tags\nmore: [*tags, *tags]\n---\nbody")
+    assert front.data["tags"] == ["新闻", "科技"]
+    assert front.data["more"] == [["新闻", "科技"], ["新闻", "科技"]]
+
+
+def test_json_front_matter_nested_too_deep_is_refused():
+    for levels in (100, 100_000):  # under and over the C decoder's own recursion limit
+        with pytest.raises(FrontMatterLimitError, match="嵌套过深"):
+            front_matter_read(';;;\n"key": ' + "[" * levels + "]" * levels + "\n;;;\nbody")
+    assert front_matter_read(';;;\n"key": [[1]]\n;;;\nbody').data == {"key": [[1]]}
+
+
+def test_json_front_matter_with_too_many_values_is_refused():
+    values = ",".join(["1"] * (MAX_NODES + 1))
+    with pytest.raises(FrontMatterLimitError, match="值过多"):
+        front_matter_read(f';;;\n"key": [{values}]\n;;;\nbody')

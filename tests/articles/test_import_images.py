@@ -203,3 +203,24 @@ def test_a_fetched_head_image_is_normalised_and_gets_renditions(write_post, imag
         ("fill-400x300", "WEBP"),
         ("width-800", "PNG"),
     }
+
+
+def test_fetched_images_and_their_renditions_keep_only_their_pixels(write_post, image_server):
+    from pathlib import Path
+
+    from tests.image_files import dirty, leftovers
+
+    head = image_server.route("/dirty.jpg", dirty("JPEG"), headers={"Content-Type": "image/jpeg"})
+    thumb = image_server.route("/dirty.png", dirty("PNG"), headers={"Content-Type": "image/png"})
+    write(write_post, head, thumb)
+    (result,) = run(write_post.root, fetch_images=True)
+    assert result.warnings == []
+    article = Article.objects.get()
+    stored = [
+        article.head_image.path,
+        article.thumbnail.path,
+        *(r.file.path for r in article.renditions.all()),
+    ]
+    assert len(stored) == 8
+    for path in stored:
+        assert leftovers(Path(path).read_bytes()) == [], path

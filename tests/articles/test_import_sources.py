@@ -18,6 +18,14 @@ def run(*inputs, **kwargs):
     return {result.path: result for result in posts_import(inputs=inputs, **kwargs)}
 
 
+class Upload(io.BytesIO):
+    """A file as the admin's upload form hands it over."""
+
+    def __init__(self, name, data):
+        super().__init__(data)
+        self.name, self.size = name, len(data)
+
+
 def make_zip(path, members):
     """members: name -> text/bytes, or (ZipInfo, data) pairs for odd members."""
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -161,11 +169,6 @@ def test_a_file_named_zip_that_is_not_an_archive_fails(tmp_path):
 
 
 def test_uploaded_files_and_archives_are_inputs_too(tmp_path):
-    class Upload(io.BytesIO):
-        def __init__(self, name, data):
-            super().__init__(data)
-            self.name, self.size = name, len(data)
-
     archive = make_zip(tmp_path / "x.zip", ["in-zip.md"]).read_bytes()
     results = run(Upload("单篇.md", POST.format(title="单篇").encode()), Upload("x.zip", archive))
     assert {path: r.status for path, r in results.items()} == {"单篇.md": "created", "in-zip.md": "created"}
@@ -187,3 +190,97 @@ def test_zip_member_names_without_the_utf8_flag_are_decoded(tmp_path, encoding):
     with zipfile.ZipFile(archive) as check:
         assert not check.infolist()[0].flag_bits & 0x800
     assert list(run(archive)) == ["新媒体/快讯.md"]
+
+
+# --- hostile names: each fails alone, under a printable form of its name --------------------
+
+
+def zip_with_raw_names(path, raw_names: list[bytes], *, utf8_flag: bool = False):
+    """An archive with the good post ``好.md`` and one member per raw name (bytes as they are
+    stored in the archive, optionally flagged as UTF-8 whatever they hold)."""
+    placeholders = [chr(ord("Q") + index).encode() * len(raw) for index, raw in enumerate(raw_names)]
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("好.md", POST.format(title="好"))
+        for placeholder in placeholders:
+            info = zipfile.ZipInfo(placeholder.decode())
+            if utf8_flag:
+                info.flag_bits |= 0x800
+            archive.writestr(info, POST.format(title="坏"))
+    data = path.read_bytes()
+    for placeholder, raw in zip(placeholders, raw_names, strict=True):
+        data = data.replace(placeholder, raw)  # in the local header and the central directory
+    path.write_bytes(data)
+    return path
+
+
+HOSTILE_NAMES = [
+    (b"a\x00b.md", "a\\x00b.md", "文件名含有 NUL 字符"),
+    (b"evil.md\x00.txt", "evil.md\\x00.txt", "文件名含有 NUL 字符"),
+    (b"bell\x07.md", "bell\\x07.md", "文件名含有控制字符"),
+    (b"esc\x1b[31m.md", "esc\\x1b[31m.md", "文件名含有控制字符"),
+    (b"del\x7f.md", "del\\x7f.md", "文件名含有控制字符"),
+    ("gpj\u202e.md".encode(), "gpj\\u202e.md", "文件名含有控制字符"),
+    ("c1\u0085.md".encode(), "c1\\x85.md", "文件名含有控制字符"),
+]
+
+
+@pytest.mark.parametrize("utf8_flag", [False, True], ids=["unflagged", "utf8-flagged"])
+def test_zip_members_with_nul_or_control_characters_in_their_names_fail_alone(tmp_path, utf8_flag):
+    archive = zip_with_raw_names(
+        tmp_path / "h.zip", [raw for raw, _s, _r in HOSTILE_NAMES], utf8_flag=utf8_flag
+    )
+    results = run(archive)
+    assert results["好.md"].status == "created"
+    for _raw, shown, reason in HOSTILE_NAMES:
+        assert results[shown].status == "failed" and reason in results[shown].error, shown
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.parametrize("utf8_flag", [False, True], ids=["unflagged", "utf8-flagged"])
+def test_zip_members_whose_names_are_in_no_known_encoding_fail_alone(tmp_path, utf8_flag):
+    """``\\xff\\xfe`` is neither UTF-8 nor GB18030; a UTF-8 flag that says otherwise used to stop
+    zipfile reading the whole archive (UnicodeDecodeError)."""
+    archive = zip_with_raw_names(tmp_path / "e.zip", [b"bad\xff\xfe.md"], utf8_flag=utf8_flag)
+    results = run(archive)
+    assert results["好.md"].status == "created"
+    assert results["bad\\xff\\xfe.md"].status == "failed"
+    assert "文件名的编码无法识别" in results["bad\\xff\\xfe.md"].error
+
+
+def test_a_utf8_flag_that_lies_does_not_hide_the_other_members_names(tmp_path):
+    archive = zip_with_raw_names(
+        tmp_path / "m.zip", [b"bad\xff.md", "新媒体/快讯.md".encode()], utf8_flag=True
+    )
+    results = run(archive)
+    assert {path: r.status for path, r in results.items()} == {
+        "好.md": "created",
+        "bad\\xff.md": "failed",
+        "新媒体/快讯.md": "created",
+    }
+
+
+def test_an_overlong_member_name_fails_with_its_length_and_a_shortened_name(tmp_path):
+    name = "长" * 1200 + ".md"
+    results = run(make_zip(tmp_path / "long.zip", ["好.md", name]))
+    assert results["好.md"].status == "created"
+    [(shown, failed)] = [(path, r) for path, r in results.items() if r.status == "failed"]
+    assert failed.error == "路径过长（1203 个字符，上限 1000）"
+    assert len(shown) == 300 and shown.endswith("…")
+
+
+def test_files_on_disk_with_control_characters_or_undecodable_names_fail_alone(write_post):
+    write_post("好.md", POST.format(title="好"))
+    write_post("tab\there.md", POST.format(title="坏"))
+    root = bytes(write_post.root)
+    with open(root + b"/bad\xff.md", "wb") as handle:  # not UTF-8: os.walk gives surrogates
+        handle.write(POST.format(title="坏").encode())
+    results = run(write_post.root)
+    assert results["好.md"].status == "created"
+    assert "控制字符" in results["tab\\there.md"].error
+    assert "编码无法识别" in results["bad\\xff.md"].error
+
+
+def test_uploaded_files_with_hostile_names_fail_alone():
+    results = run(Upload("好.md", POST.format(title="好").encode()), Upload("a\x1b.md", b"x"))
+    assert results["好.md"].status == "created"
+    assert results["a\\x1b.md"].status == "failed"

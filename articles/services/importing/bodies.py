@@ -5,6 +5,11 @@ fenced code); the result is cleaned later by the one allowlist (``articles.sanit
 ``articles.services.articles.body_prepare``. A body that opens with a block-level HTML element
 (RSS generators write ``<div>…</div>``) is HTML as it stands: rendering it as markdown would turn
 its indented lines into code blocks after any blank line.
+
+Rendering runs under the importer's per-file deadline: a first rule in markdown-it's block and
+inline tokenizers (and in the block rules' terminator chains, which scan long paragraphs line by
+line) calls ``deadline_tick``, so a pathological body stops with ``DeadlineExceeded`` instead of
+keeping a worker or an admin request busy for minutes.
 """
 
 from __future__ import annotations
@@ -14,7 +19,29 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
-_markdown = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+from articles.deadline import deadline_tick
+
+
+def _inline_deadline_rule(state, silent: bool) -> bool:
+    deadline_tick()
+    return False  # never consumes anything: the real rules run next
+
+
+def _block_deadline_rule(state, start_line: int, end_line: int, silent: bool) -> bool:
+    deadline_tick()
+    return False
+
+
+def _markdown_parser() -> MarkdownIt:
+    markdown = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    markdown.inline.ruler.before("text", "deadline", _inline_deadline_rule)
+    markdown.block.ruler.before(
+        "table", "deadline", _block_deadline_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    )
+    return markdown
+
+
+_markdown = _markdown_parser()
 _HTML_BODY = re.compile(
     r"^<(?:!doctype|html|body|div|p|section|article|table|h[1-6]|ul|ol|figure|blockquote|pre)[\s>/]",
     re.IGNORECASE,

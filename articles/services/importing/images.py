@@ -19,7 +19,13 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from articles.models import Article
-from articles.services.images import ImageRejected, image_check, image_normalize, renditions_ensure
+from articles.services.images import (
+    ImageRejected,
+    NormalizedImage,
+    image_check,
+    image_normalize,
+    renditions_ensure,
+)
 
 _CHUNK = 64 * 1024
 
@@ -72,7 +78,7 @@ def _download(url: str, limits: ImageLimits) -> bytes:
     return b"".join(chunks)
 
 
-def image_fetch(*, url: str, limits: ImageLimits | None = None) -> ContentFile:
+def image_fetch(*, url: str, limits: ImageLimits | None = None) -> NormalizedImage:
     """Download the image at ``url`` and prepare it as an upload would be (the shared image
     checks: format, bytes, pixels, decompression bombs; EXIF orientation applied, metadata
     dropped, a random name). Raises ``ImageFetchError`` on any problem."""
@@ -93,7 +99,7 @@ def article_images_fetch(*, article: Article, limits: ImageLimits | None = None)
     """
     limits = limits or ImageLimits.from_settings()
     warnings: list[str] = []
-    fetched: dict[str, ContentFile | None] = {}
+    fetched: dict[str, NormalizedImage | None] = {}
     changed: dict[str, str] = {}
     for field_name, key, url in (
         ("head_image", "headimg", article.head_image_url),
@@ -113,8 +119,8 @@ def article_images_fetch(*, article: Article, limits: ImageLimits | None = None)
         content = fetched[url]
         if content is not None:
             field_file = getattr(article, field_name)
-            field_file.save(content.name, ContentFile(content.read(), name=content.name), save=False)
-            content.seek(0)
+            field_file.save(content.name, content, save=False)
+            content.seek(0)  # the same image may be both the head image and the thumbnail
             changed[field_name] = field_file.name
     if changed:
         Article.objects.filter(pk=article.pk).update(**changed)

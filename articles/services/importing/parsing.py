@@ -3,7 +3,14 @@
 Parsing (markdown rendering, cleaning, YAML) is most of an import's work and needs no database,
 so large imports spread it over forked worker processes while the main process writes the
 previous batch. Workers never touch the database connection they inherit; they only run
-``post_parse`` and send back picklable results. A pool that breaks falls back to inline parsing.
+``post_parse`` and send back picklable results.
+
+Each file is parsed under ``ARTICLES_IMPORT_PARSE_SECONDS`` of CPU time (``articles.deadline``), inline
+or on a worker. A worker that dies (a crash in a native library: the failure no ``except`` can
+catch) breaks the pool; the chunks it held are then parsed again one file at a time in a process
+of their own, so only the file that kills its process fails ("the parser crashed"), and the
+next batch gets a fresh pool. Parsing inline cannot be isolated that way, which is why the
+readers bound what is known to crash before parsing (``FrontMatterLimitError``).
 """
 
 from __future__ import annotations
@@ -17,8 +24,10 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from articles.deadline import DeadlineExceeded, deadline
 from articles.services.importing.reading import LegacyPost, post_parse
 from articles.services.importing.results import ImportResult, NotAPostError, PostError
 
@@ -50,9 +59,13 @@ class ParseJob:
 def job_parse(job: ParseJob) -> Outcome:
     """Parse one file; a file that cannot be imported becomes its result instead of an error."""
     try:
-        return post_parse(path=job.path, raw=job.raw, mtime=job.mtime, digest=job.digest)
+        with deadline(settings.ARTICLES_IMPORT_PARSE_SECONDS):
+            return post_parse(path=job.path, raw=job.raw, mtime=job.mtime, digest=job.digest)
     except NotAPostError as error:
         return ImportResult(path=job.path, status="skipped", warnings=[str(error)])
+    except DeadlineExceeded as error:
+        reason = _("解析超时：超过 %(seconds)s 秒 CPU 时间仍未完成（内容异常复杂，疑似恶意文件）")
+        return ImportResult(path=job.path, status="failed", error=reason % {"seconds": f"{error.seconds:g}"})
     except PostError as error:
         return ImportResult(path=job.path, status="failed", error=str(error))
     except Exception as error:  # a bug met on one odd file must not stop the other thousands
@@ -69,20 +82,69 @@ def _jobs_parse(jobs: list[ParseJob]) -> list[Outcome]:
     return [job_parse(job) for job in jobs]
 
 
+def _fork_pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+
+
+def _crashed(job: ParseJob) -> ImportResult:
+    return ImportResult(
+        path=job.path,
+        status="failed",
+        error=_("解析这个文件时解析进程崩溃（可能是触发了底层库的缺陷），已跳过；其余文件照常导入"),
+    )
+
+
+def _jobs_parse_isolated(jobs: list[ParseJob]) -> list[Outcome]:
+    """Parse ``jobs`` one by one in a separate process; a file whose process dies fails alone."""
+    outcomes: list[Outcome] = []
+    pool: ProcessPoolExecutor | None = None
+    try:
+        for job in jobs:
+            pool = pool or _fork_pool(1)
+            try:
+                outcomes.append(pool.submit(job_parse, job).result())
+            except BrokenProcessPool:
+                logger.error("the parser process died on %s", job.path)
+                pool.shutdown()
+                pool = None
+                outcomes.append(_crashed(job))
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return outcomes
+
+
 class PostParser:
     """Parses batches of jobs; with ``workers > 1`` on a pool of forked processes."""
 
     def __init__(self, *, workers: int) -> None:
+        self._workers = workers if "fork" in multiprocessing.get_all_start_methods() else 1
         self._executor: ProcessPoolExecutor | None = None
-        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            self._executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = _fork_pool(self._workers)
+        return self._executor
+
+    def _discard_pool(self) -> None:
+        # Joins the pool's manager thread too, so later forks happen from a single thread.
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+            self._executor = None
+
+    def _submit(self, chunk: list[ParseJob]) -> Future:
+        try:
+            return self._pool().submit(_jobs_parse, chunk)
+        except BrokenProcessPool:  # an earlier chunk killed a worker: start afresh
+            self._discard_pool()
+            return self._pool().submit(_jobs_parse, chunk)
 
     def submit(self, jobs: list[ParseJob]) -> Callable[[], list[Outcome]]:
         """Start parsing ``jobs``; returns a function that waits for their outcomes, in order."""
-        if self._executor is None:
+        if self._workers <= 1:
             return lambda: _jobs_parse(jobs)
         chunks = [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
-        futures: list[Future] = [self._executor.submit(_jobs_parse, chunk) for chunk in chunks]
+        futures: list[Future] = [self._submit(chunk) for chunk in chunks]
 
         def collect() -> list[Outcome]:
             outcomes: list[Outcome] = []
@@ -90,14 +152,12 @@ class PostParser:
                 try:
                     outcomes.extend(future.result())
                 except BrokenProcessPool:
-                    logger.warning("import worker pool broke; parsing inline from here on")
-                    self.close()
-                    outcomes.extend(_jobs_parse(chunk))
+                    logger.warning("an import worker died; parsing its files one by one in new processes")
+                    self._discard_pool()
+                    outcomes.extend(_jobs_parse_isolated(chunk))
             return outcomes
 
         return collect
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(cancel_futures=True)
-            self._executor = None
+        self._discard_pool()

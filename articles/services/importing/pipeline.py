@@ -4,8 +4,9 @@ Per batch: read the files (bounded), look up what earlier imports wrote (one que
 unchanged files without parsing them, parse the rest (pure; on worker processes for large
 imports, overlapping the previous batch's writes), then write the batch in one transaction.
 If that transaction fails, it is rolled back and the batch is written again one file per
-transaction, so only the bad file fails. ``content_changed()`` runs once at the end
-when anything changed.
+transaction, so only the bad file fails. ``content_changed()`` runs after each batch that
+changed something, right after its commit: an import killed half-way (even by SIGKILL, which
+runs no ``finally``) leaves no reader page cached from before the batches it wrote.
 """
 
 from __future__ import annotations
@@ -130,10 +131,9 @@ def _batch_start(batch: list[PostSource | SourceFailure], *, seen: set[str], par
     return _Batch(size=len(batch), results=results, known=known, parsing=parsing, collect=parser.submit(jobs))
 
 
-def _batch_finish(
-    batch: _Batch, *, overwrite: bool, dry_run: bool, fetch_images: bool
-) -> tuple[list[ImportResult], bool]:
-    """Wait for the batch's parsing, write it (unless a dry run); return its results in order."""
+def _batch_finish(batch: _Batch, *, overwrite: bool, dry_run: bool, fetch_images: bool) -> list[ImportResult]:
+    """Wait for the batch's parsing, write it (unless a dry run); return its results in order.
+    Marks cached reader pages stale once the batch changed anything."""
     results, parsed = batch.results, []
     for index, outcome in zip(batch.parsing, batch.collect(), strict=True):
         if isinstance(outcome, ImportResult):
@@ -152,7 +152,9 @@ def _batch_finish(
     ordered = [results[index] for index in sorted(results)]
     if fetch_images and not dry_run:
         changed = _images_fetch(ordered) or changed
-    return ordered, changed
+    if changed:
+        content_changed()
+    return ordered
 
 
 def posts_import(
@@ -175,7 +177,6 @@ def posts_import(
     management command). ``progress(done, total)`` is called as batches finish.
     """
     limits = ImportLimits.from_settings()
-    changed = False
     with ExitStack() as stack:
         sources = sources_collect(inputs=inputs, limits=limits, stack=stack)
         total, done, seen = len(sources), 0, set()
@@ -184,24 +185,17 @@ def posts_import(
         if progress:
             progress(0, total)
         options = {"overwrite": overwrite, "dry_run": dry_run, "fetch_images": fetch_images}
-        try:
-            pending: _Batch | None = None
-            for start in range(0, total, batch_size):
-                # Parse this batch (on the pool) while the previous one is written.
-                current = _batch_start(sources[start : start + batch_size], seen=seen, parser=parser)
-                if pending is not None:
-                    results, batch_changed = _batch_finish(pending, **options)
-                    changed, done = changed or batch_changed, done + pending.size
-                    yield from results
-                    if progress:
-                        progress(done, total)
-                pending = current
+        pending: _Batch | None = None
+        for start in range(0, total, batch_size):
+            # Parse this batch (on the pool) while the previous one is written.
+            current = _batch_start(sources[start : start + batch_size], seen=seen, parser=parser)
             if pending is not None:
-                results, batch_changed = _batch_finish(pending, **options)
-                changed = changed or batch_changed
-                yield from results
+                yield from _batch_finish(pending, **options)
+                done += pending.size
                 if progress:
-                    progress(total, total)
-        finally:
-            if changed:
-                content_changed()
+                    progress(done, total)
+            pending = current
+        if pending is not None:
+            yield from _batch_finish(pending, **options)
+            if progress:
+                progress(total, total)

@@ -12,6 +12,10 @@
   project links are read (``project_links_extract``): the same pure functions ``article_save``
   uses, so the importer derives exactly what an admin save would.
 * Front-matter keys the model has no field for are kept in ``extra``; nothing is dropped.
+* Bounds: the front matter's depth and size (``FrontMatterLimitError``), the parse time
+  (``articles.deadline``: checked between stages here and inside the slow loops), and at most
+  ``ARTICLES_IMPORT_MAX_ITEMS_PER_POST`` categories, tags, byline names and project links each:
+  a file past one of them fails with the reason (``PostError``) instead of stalling the import.
 """
 
 from __future__ import annotations
@@ -24,8 +28,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from articles.deadline import deadline_check
 from articles.permalinks import legacy_permalink_build, permalink_normalize
 from articles.sanitize import clean_html_uncanonical
 from articles.services.articles import body_prepare
@@ -210,11 +216,21 @@ def _excerpt(data: dict, before_more: str | None, body: str) -> str:
     return excerpt_from_html(body)
 
 
+def _within_limit(count: int, what: str) -> None:
+    limit = settings.ARTICLES_IMPORT_MAX_ITEMS_PER_POST
+    if count > limit:
+        raise PostError(
+            _("%(what)s过多（%(count)d 个，上限 %(limit)d 个），疑似异常文件")
+            % {"what": what, "count": count, "limit": limit}
+        )
+
+
 def post_parse(*, path: str, raw: bytes, mtime: datetime, digest: str | None = None) -> LegacyPost:
     """Read one legacy post. ``path`` is its key under the import root.
 
     Raises ``NotAPostError`` for a file with no front matter, ``PostError`` (with the reason, and
-    line and column for YAML errors) for a file that cannot be imported.
+    line and column for YAML errors) for a file that cannot be imported or is past a limit (see
+    the module docstring), ``DeadlineExceeded`` when run under an ``articles.deadline`` that passes.
     """
     if len(path) > PATH_MAX:
         limits = {"length": len(path), "limit": PATH_MAX}
@@ -228,6 +244,11 @@ def post_parse(*, path: str, raw: bytes, mtime: datetime, digest: str | None = N
     if front.separator is None:
         raise NotAPostError(_("没有 front matter：不是文章，已跳过"))
     data = front.data
+    categories = _names(data.get("categories"))
+    tags = _names(data.get("tags"))
+    _within_limit(len(categories), _("分类"))
+    _within_limit(len(tags), _("标签"))
+    deadline_check()
     extra = {key: _json_safe(value) for key, value in data.items() if key not in KNOWN_KEYS}
 
     title = _NEWLINES.sub(" ", js_string(data.get("title"))).strip()
@@ -241,8 +262,12 @@ def post_parse(*, path: str, raw: bytes, mtime: datetime, digest: str | None = N
     published_at, modified_at = _dates(data, mtime, extra, warnings)
 
     rendered = body_render(front.content)
+    deadline_check()
     prepared = body_prepare(rendered.html)
+    deadline_check()
+    _within_limit(len(prepared.bylines), _("署名"))
     links, unidentified = project_links_extract(prepared.html)
+    _within_limit(len(links), _("项目链接"))
     for text_of_link in unidentified:
         warnings.append(
             _("项目链接「%(text)s」缺少 data-id：保留为普通链接，不记为项目提及") % {"text": text_of_link}
@@ -254,8 +279,8 @@ def post_parse(*, path: str, raw: bytes, mtime: datetime, digest: str | None = N
             % {"text": link.text, "limit": EXTERNAL_ID_MAX}
         )
 
-    categories = [_limited(name, NAME_MAX, "categories", warnings) for name in _names(data.get("categories"))]
-    tags = [_limited(name, NAME_MAX, "tags", warnings) for name in _names(data.get("tags"))]
+    categories = [_limited(name, NAME_MAX, "categories", warnings) for name in categories]
+    tags = [_limited(name, NAME_MAX, "tags", warnings) for name in tags]
     if isinstance(data.get("permalink"), str | int) and js_string(data["permalink"]).strip():
         permalink = permalink_normalize(js_string(data["permalink"]))
     else:
@@ -266,6 +291,8 @@ def post_parse(*, path: str, raw: bytes, mtime: datetime, digest: str | None = N
             categories=data.get("categories"),
             front_matter_id=data.get("id"),
         )
+    excerpt = _excerpt(data, rendered.before_more, prepared.html)
+    deadline_check()
     return LegacyPost(
         path=path,
         digest=digest or content_digest(raw),
@@ -273,7 +300,7 @@ def post_parse(*, path: str, raw: bytes, mtime: datetime, digest: str | None = N
         body=prepared.html,
         bylines=prepared.bylines,
         links=links,
-        excerpt=_excerpt(data, rendered.before_more, prepared.html),
+        excerpt=excerpt,
         published_at=published_at,
         modified_at=modified_at,
         is_draft=is_draft,

@@ -7,6 +7,13 @@ never extracted: members are read in memory, and a member whose name is absolute
 with ``..``, a link, an encrypted member, or one that is too big or compressed suspiciously well
 fails on its own. An archive whose declared total size or member count is over the limits fails
 as a whole before anything is read.
+
+Names are checked before anything else (``path_check``): a NUL, a control character (C0, C1,
+DEL, bidirectional overrides), a name that is not valid in any encoding the archiver may have
+used, or a path over ``PATH_MAX`` characters fails that file alone, reported under a printable
+form of its name (``path_display``: ``\x00``, ``\u202e``; undecodable bytes as ``\xff``).
+An archive member flagged as UTF-8 whose name is not UTF-8 (which stops ``zipfile`` reading the
+archive at all) is one of those: ``zipnames`` opens the archive anyway.
 """
 
 from __future__ import annotations
@@ -27,7 +34,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.services.dates import site_timezone
+from articles.services.importing.reading import PATH_MAX
 from articles.services.importing.results import PostError
+from articles.services.importing.zipnames import zip_open
 
 POST_SUFFIXES = (".md", ".markdown")
 ARCHIVE_SUFFIX = ".zip"
@@ -35,6 +44,11 @@ ARCHIVE_SUFFIX = ".zip"
 _RATIO_CHECK_BYTES = 64 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _UTF8_FLAG = 0x800
+# C0 and C1 controls, DEL, and the invisible marks that reorder text (a "gpj.md" that is an
+# "md.jpg"); surrogates are bytes that were not valid in the name's encoding (surrogateescape).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+_DISPLAY_MAX = 300
 
 
 class SourceError(PostError):
@@ -84,6 +98,43 @@ class SourceFailure:
     error: str
 
 
+def path_display(name: str) -> str:
+    """``name`` as it can be shown in a report: controls escaped, undecodable bytes as ``\\xNN``,
+    at most ``_DISPLAY_MAX`` characters."""
+
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return (
+            f"\\x{code - 0xDC00:02x}"
+            if 0xDC80 <= code <= 0xDCFF
+            else match.group().encode("unicode_escape").decode()
+        )
+
+    shown = _UNDECODABLE.sub(escape, _CONTROL.sub(escape, name))
+    return shown if len(shown) <= _DISPLAY_MAX else shown[: _DISPLAY_MAX - 1] + "…"
+
+
+def path_check(name: str) -> None:
+    """Raise ``SourceError`` for a file name no post may have (see the module docstring)."""
+    if "\x00" in name:
+        raise SourceError(_("文件名含有 NUL 字符，不会被导入"))
+    if _UNDECODABLE.search(name):
+        raise SourceError(_("文件名的编码无法识别（不是有效的 UTF-8 或 GB18030），不会被导入"))
+    if _CONTROL.search(name):
+        raise SourceError(_("文件名含有控制字符，不会被导入"))
+    if len(name) > PATH_MAX:
+        limits = {"length": len(name), "limit": PATH_MAX}
+        raise SourceError(_("路径过长（%(length)d 个字符，上限 %(limit)d）") % limits)
+
+
+def _checked(path: str) -> SourceFailure | None:
+    try:
+        path_check(path)
+    except SourceError as error:
+        return SourceFailure(path=path_display(path), error=str(error))
+    return None
+
+
 def _too_large(size: int, limit: int) -> str:
     return _("文件过大（%(size)d 字节，上限 %(limit)d 字节）") % {"size": size, "limit": limit}
 
@@ -108,14 +159,15 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def _directory_sources(root: Path, limits: ImportLimits) -> list[PostSource]:
-    found = []
+def _directory_sources(root: Path, limits: ImportLimits) -> list[PostSource | SourceFailure]:
+    found: list[PostSource | SourceFailure] = []
     for directory, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not _is_hidden(d))
         for name in sorted(files):
             if name.lower().endswith(POST_SUFFIXES) and not _is_hidden(name):
                 path = Path(directory) / name
-                found.append(_file_source(path, path.relative_to(root).as_posix(), limits))
+                relative = path.relative_to(root).as_posix()
+                found.append(_checked(relative) or _file_source(path, relative, limits))
     return sorted(found, key=lambda source: source.path)
 
 
@@ -130,21 +182,24 @@ def member_path(name: str) -> str:
     return "/".join(parts)
 
 
-def member_name(info: zipfile.ZipInfo) -> str:
-    """A member's name decoded as its archiver meant it.
+def member_name(info: zipfile.ZipInfo, *, lying_utf8_flag: bool = False) -> str:
+    """A member's whole name (``zipfile`` cuts ``filename`` at a NUL) decoded as its archiver
+    meant it.
 
     Without the UTF-8 flag, zipfile reads names as CP437, but Info-ZIP and macOS write UTF-8
-    and Chinese Windows writes GBK: the raw bytes are tried as UTF-8, then as GB18030.
+    and Chinese Windows writes GBK: the raw bytes are tried as UTF-8, then as GB18030. Bytes
+    valid in neither (or a UTF-8 flag that lied) come back as surrogates, which ``path_check``
+    refuses and ``path_display`` shows as ``\\xNN``.
     """
     if info.flag_bits & _UTF8_FLAG:
-        return info.filename
+        return info.orig_filename
     raw = info.orig_filename.encode("cp437")
-    for encoding in ("utf-8", "gb18030"):
+    for encoding in () if lying_utf8_flag else ("utf-8", "gb18030"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    return info.filename
+    return raw.decode("utf-8", "surrogateescape")
 
 
 def _member_mtime(info: zipfile.ZipInfo) -> datetime:
@@ -177,21 +232,24 @@ def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Impo
     return read
 
 
-def _is_post_member(info: zipfile.ZipInfo) -> bool:
-    if info.is_dir():
+def _is_post_member(name: str) -> bool:
+    """A member to import, or to report: posts, and any file whose name is hostile."""
+    if name.endswith(("/", "\\")):
         return False
-    parts = member_name(info).replace("\\", "/").split("/")
+    parts = name.replace("\\", "/").split("/")
     # macOS archivers add __MACOSX/ and ._name resource forks beside the real files.
     if parts[0] == "__MACOSX" or any(_is_hidden(part) and part not in (".", "..") for part in parts):
         return False
-    return parts[-1].lower().endswith(POST_SUFFIXES)
+    return parts[-1].lower().endswith(POST_SUFFIXES) or _checked(name) is not None
 
 
 def _archive_sources(
     file: str | Path | BinaryIO, label: str, limits: ImportLimits, stack: ExitStack
 ) -> list[PostSource | SourceFailure]:
     try:
-        archive = stack.enter_context(zipfile.ZipFile(file))
+        handle = stack.enter_context(open(file, "rb")) if isinstance(file, str | Path) else file  # noqa: SIM115
+        archive, lying = zip_open(handle)
+        stack.enter_context(archive)
     except (zipfile.BadZipFile, OSError) as error:
         return [SourceFailure(path=label, error=_("不是有效的 .zip 压缩包：%(error)s") % {"error": error})]
     infos = archive.infolist()
@@ -203,8 +261,9 @@ def _archive_sources(
                 % {"count": len(infos), "limit": limits.max_archive_members},
             )
         ]
-    posts = [info for info in infos if _is_post_member(info)]
-    total = sum(info.file_size for info in posts)
+    named = [(member_name(info, lying_utf8_flag=index in lying), info) for index, info in enumerate(infos)]
+    posts = [(name, info) for name, info in named if _is_post_member(name)]
+    total = sum(info.file_size for _name, info in posts)
     if total > limits.max_archive_bytes:
         return [
             SourceFailure(
@@ -214,12 +273,12 @@ def _archive_sources(
             )
         ]
     found: list[PostSource | SourceFailure] = []
-    for info in posts:
-        name = member_name(info)
+    for name, info in posts:
         try:
+            path_check(name)
             relative = member_path(name)
         except SourceError as error:
-            found.append(SourceFailure(path=name, error=str(error)))
+            found.append(SourceFailure(path=path_display(name), error=str(error)))
             continue
         found.append(
             PostSource(path=relative, mtime=_member_mtime(info), reader=_member_reader(archive, info, limits))
@@ -250,7 +309,9 @@ def sources_collect(
     for given in inputs:
         if not isinstance(given, Path):
             name = Path(getattr(given, "name", "") or "upload").name
-            if name.lower().endswith(ARCHIVE_SUFFIX):
+            if failure := _checked(name):
+                found.append(failure)
+            elif name.lower().endswith(ARCHIVE_SUFFIX):
                 found.extend(_archive_sources(given, name, limits, stack))
             else:
                 found.append(_upload_source(given, name, limits))
