@@ -45,7 +45,7 @@ class ExternalDatabase:
 
     def manage(self, *args: str, **kwargs) -> subprocess.Popen:
         """Start ``manage.py args`` against this database in its own process group."""
-        return subprocess.Popen(  # noqa: S603 (our own interpreter and manage.py)
+        return subprocess.Popen(
             [sys.executable, "manage.py", *args],
             cwd=REPO_ROOT,
             env=self.env(),
