@@ -22,7 +22,7 @@ MASTHEAD_SERVE_MEDIA = True
 DATABASES["replica"] = {  # noqa: F405
     **DATABASES["default"],  # noqa: F405
     "NAME": (
-        str(BASE_DIR / "db-replica.sqlite3")  # noqa: F405
+        ":memory:"  # never a file: only its (in-memory) test database is ever used
         if DATABASES["default"]["ENGINE"].endswith("sqlite3")  # noqa: F405
         else f"{DATABASES['default']['NAME']}_replica"  # noqa: F405
     ),
