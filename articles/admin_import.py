@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from articles.services.importing import posts_import, report_build
+from articles.services.importing.identity import MATCHED_BY_LABELS
 from articles.services.importing.results import STATUS_LABELS
 from articles.services.importing.sources import ARCHIVE_SUFFIX, POST_SUFFIXES
 
@@ -52,6 +53,13 @@ class ImportForm(forms.Form):
     overwrite = forms.BooleanField(
         label=_("覆盖编辑改动"), required=False, help_text=_("也覆盖导入后被编辑在后台改动过的文章。")
     )
+    publish_undated = forms.BooleanField(
+        label=_("发布无日期的文章"),
+        required=False,
+        help_text=_(
+            "没有可用日期的文章按 Hexo 的做法以文件修改时间发布；默认按待审核导入，列入「日期待核实」。"
+        ),
+    )
 
     def clean_files(self) -> list:
         files = self.cleaned_data["files"]
@@ -79,6 +87,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 inputs=form.cleaned_data["files"],
                 dry_run=form.cleaned_data["dry_run"],
                 overwrite=form.cleaned_data["overwrite"],
+                publish_undated=form.cleaned_data["publish_undated"],
             )
         )
         report = report_build(results)
@@ -87,6 +96,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
             {
                 **file,
                 "status_label": STATUS_LABELS[file["status"]],
+                "matched_label": MATCHED_BY_LABELS.get(file["matched_by"] or "", ""),
                 "edit_url": (
                     reverse("admin:articles_article_change", args=[result.article_id])
                     if result.article_id and not form.cleaned_data["dry_run"]

@@ -77,6 +77,7 @@ class ArticleAdminForm(forms.ModelForm):
             "excerpt",
             "status",
             "published_at",
+            "date_unverified",
             "head_image",
             "head_image_alt",
             "head_image_focal_x",

@@ -193,9 +193,22 @@ class Article(models.Model):
     legacy_path = models.CharField(
         _("导入路径"), max_length=1000, null=True, blank=True, unique=True, editable=False
     )
-    legacy_hash = models.CharField(_("导入内容哈希"), max_length=64, blank=True, editable=False)
+    legacy_hash = models.CharField(
+        _("导入内容哈希"), max_length=64, blank=True, db_index=True, editable=False
+    )
     legacy_permalink = models.CharField(
         _("旧版链接"), max_length=1000, blank=True, db_index=True, editable=False
+    )
+    # The permalink came from the post's own front matter (so it identifies the post).
+    legacy_permalink_own = models.BooleanField(default=False, editable=False)
+    # The post's own title and date (articles.services.importing.identity.post_fingerprint).
+    legacy_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # The legacy post had no usable date: published_at is the file's time until an editor checks it.
+    date_unverified = models.BooleanField(
+        _("日期待核实"),
+        default=False,
+        db_index=True,
+        help_text=_("导入的旧文章没有可用的日期，发布时间取自文件修改时间：核实后取消勾选。"),
     )
     # The version the last import wrote; a higher version means an editor changed it since.
     legacy_version = models.PositiveIntegerField(null=True, blank=True, editable=False)

@@ -30,7 +30,12 @@ def cycle_corpus(target: Path, count: int = POSTS) -> int:
     files = sorted(p for p in CORPUS.rglob("*.md") if p.is_file())
     for index in range(count):
         source = files[index % len(files)]
-        destination = target / f"cycle-{index // len(files):02d}" / source.relative_to(CORPUS)
+        parts = list(source.relative_to(CORPUS).parts)
+        # Inside a Hexo site's _posts/ (a post's identity), so every copy is a post of its own.
+        folders = [i for i, part in enumerate(parts[:-1]) if part in ("_posts", "_drafts")]
+        at = folders[-1] + 1 if folders else 0
+        parts.insert(at, f"cycle-{index // len(files):02d}")
+        destination = target.joinpath(*parts)
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)
     return count

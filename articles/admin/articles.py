@@ -74,6 +74,21 @@ class ScheduleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DateUnverifiedFilter(admin.SimpleListFilter):
+    """Imported posts whose date is the file's time (no usable date of their own)."""
+
+    title = _("日期待核实")
+    parameter_name = "date_unverified"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("日期待核实")), ("no", _("日期已确认"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(date_unverified=self.value() == "yes")
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
@@ -88,7 +103,14 @@ class ArticleAdmin(VersionAdmin):
         "updated_at",
     ]
     list_display_links = ["title"]
-    list_filter = ["status", ScheduleFilter, "categories", "credits__author", "created_by"]
+    list_filter = [
+        "status",
+        ScheduleFilter,
+        DateUnverifiedFilter,
+        "categories",
+        "credits__author",
+        "created_by",
+    ]
     list_select_related = ["created_by"]
     search_fields = ["title", "excerpt", "credits__author__name"]
     date_hierarchy = "published_at"
@@ -100,7 +122,10 @@ class ArticleAdmin(VersionAdmin):
     change_list_template = "admin/articles/article/change_list.html"
     fieldsets = [
         (None, {"fields": ["title", "body", "excerpt", "loaded_version"]}),
-        (_("发布"), {"fields": ["status", "published_at", "comments_enabled", "source"]}),
+        (
+            _("发布"),
+            {"fields": ["status", "published_at", "date_unverified", "comments_enabled", "source"]},
+        ),
         (_("分类与标签"), {"fields": ["categories", "tags"]}),
         (
             _("题图"),

@@ -95,6 +95,7 @@ def test_the_report_downloads_as_json(importer):
         "skipped": 0,
         "failed": 1,
         "warnings": 0,
+        "date_unverified": 0,
     }
     assert [f["path"] for f in report["files"]] == ["一.md", "坏.md"]
 

@@ -16,6 +16,7 @@ import pytest
 
 from articles.models import Article, ProjectMention
 from articles.services.importing import posts_import, report_summary
+from articles.services.importing.identity import identity_key
 from tests.conftest import CORPUS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.corpus]
@@ -84,7 +85,8 @@ def test_every_post_imports_and_only_the_files_hexo_rejects_fail(corpus, hexo_or
     assert {path for path, r in results.items() if r.status == "skipped"} == not_posts
     assert report_summary(results.values())["created"] == 1434
 
-    articles = {a.legacy_path: a for a in Article.objects.prefetch_related("categories", "tags")}
+    keys = {identity_key(path): path for path in hexo_oracle}
+    articles = {keys[a.legacy_path]: a for a in Article.objects.prefetch_related("categories", "tags")}
     assert len(articles) == 1434
     disagreements = []
     for path, article in articles.items():
@@ -113,6 +115,22 @@ def test_every_post_imports_and_only_the_files_hexo_rejects_fail(corpus, hexo_or
         "skipped": 4,
         "failed": 16,
         "warnings": 4,
+        "date_unverified": 4,
     }
     assert Article.objects.count() == 1434
     assert ProjectMention.objects.count() == 17 + 5  # hexo-36kr, and the seed post
+
+
+def test_with_the_corpus_imported_the_home_page_leads_with_real_news_with_real_dates(corpus, client):
+    results = list(posts_import(inputs=[corpus], workers=2))
+    undated = {r.article_id for r in results if r.date_unverified}
+    assert len(undated) == 4
+    assert Article.objects.filter(pk__in=undated, status=Article.Status.REVIEW).count() == 4
+    newest = list(Article.objects.published().order_by("-published_at")[:10])
+    assert not {a.pk for a in newest} & undated
+    # Each has a date of its own (its title-and-date fingerprint), none the file's time.
+    assert all(not a.date_unverified and a.legacy_fingerprint for a in newest)
+    page = client.get("/").content.decode()
+    assert newest[0].title in page
+    for article in Article.objects.filter(pk__in=undated):
+        assert f"/p/{article.pk}/" not in page

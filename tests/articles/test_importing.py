@@ -117,7 +117,7 @@ def test_a_hexo_site_imports_every_variant():
     }
     assert "第 2 行的「title:」冒号后缺少空格" in results["source/_posts/坏的.md"].error
 
-    chip = Article.objects.get(legacy_path="source/_posts/科技/芯片新品发布.md")
+    chip = Article.objects.get(legacy_path="_posts/科技/芯片新品发布.md")
     assert chip.published_at == datetime(2023, 5, 4, 9, 30, tzinfo=SHANGHAI)
     assert chip.updated_at == datetime(2023, 5, 6, 12, tzinfo=SHANGHAI)
     assert chip.legacy_permalink == "/2023/05/04/科技/芯片新品发布/"
@@ -130,19 +130,19 @@ def test_a_hexo_site_imports_every_variant():
     assert [c.author.name for c in chip.credits.all()] == ["林晓", "周舟"]
     assert chip.mentions.get().project.name == "星河芯片"
 
-    numbered = Article.objects.get(legacy_path="source/_posts/1950.md")
+    numbered = Article.objects.get(legacy_path="_posts/1950.md")
     assert (numbered.title, numbered.status) == ("1950", Article.Status.DRAFT)
     assert sorted(numbered.tags.names()) == ["历史", "奖项", "数学"]
     assert any("Invalid Date" in w for w in results["source/_posts/1950.md"].warnings)
 
-    untitled = Article.objects.get(legacy_path="source/_posts/无标题.md")
+    untitled = Article.objects.get(legacy_path="_posts/无标题.md")
     assert (untitled.title, untitled.status) == ("无标题", Article.Status.DRAFT)
-    assert Article.objects.get(legacy_path="source/_drafts/草稿.md").status == Article.Status.DRAFT
+    assert Article.objects.get(legacy_path="_drafts/草稿.md").status == Article.Status.DRAFT
     assert (
-        Article.objects.get(legacy_path="source/_posts/无开头分隔符.md").legacy_permalink
+        Article.objects.get(legacy_path="_posts/无开头分隔符.md").legacy_permalink
         == "/no-opening-separator"
     )
-    json_post = Article.objects.get(legacy_path="source/_posts/json-front-matter.md")
+    json_post = Article.objects.get(legacy_path="_posts/json-front-matter.md")
     assert sorted(json_post.categories.names()) == ["国内", "新闻", "评论"]
     assert json_post.published_at == datetime(2021, 7, 8, 20, 15, tzinfo=SHANGHAI)
     rss = results["source/_posts/rss-generated.md"]
@@ -234,10 +234,13 @@ def test_the_report_has_exactly_the_documented_schema(write_post, tmp_path):
         "unchanged": 0,
         "skipped": 0,
         "failed": 1,
-        "warnings": 1,
+        "warnings": 2,
+        "date_unverified": 1,
     }
     bad, good = report["files"]
-    assert set(bad) == set(good) == {"path", "status", "article_url", "warnings", "error"}
+    assert set(bad) == set(good) == {
+        "path", "status", "article_url", "warnings", "error", "matched_by", "date_unverified"
+    }  # fmt: skip
     assert bad["path"] == "bad.md" and bad["status"] == "failed" and bad["article_url"] is None
     assert "第 3 行" in bad["error"]
     article = Article.objects.get()
@@ -245,10 +248,13 @@ def test_the_report_has_exactly_the_documented_schema(write_post, tmp_path):
         "path": "good.md",
         "status": "created",
         "article_url": f"/p/{article.pk}/",
-        "warnings": [good["warnings"][0]],
+        "warnings": good["warnings"],
         "error": None,
+        "matched_by": None,
+        "date_unverified": True,
     }
     assert good["warnings"][0].startswith("date 值 Invalid Date 不是有效日期")
+    assert good["warnings"][1].startswith("日期待核实")
 
 
 def test_the_command_prints_a_summary_table_and_exits_1_only_when_a_file_failed(write_post, capsys):
@@ -306,7 +312,7 @@ def test_two_inputs_with_the_same_path_import_the_first_only(tmp_path):
         (tmp_path / folder / "a.md").write_text(post(title), encoding="utf-8")
     first, second = run(tmp_path / "one" / "a.md", tmp_path / "two" / "a.md")
     assert (first.status, second.status) == ("created", "failed")
-    assert "同一路径" in second.error
+    assert "同一篇文章" in second.error
     assert Article.objects.get().title == "第一"
 
 

@@ -49,6 +49,11 @@ class Command(BaseCommand):
             "--fetch-images", action="store_true", help=_("下载 headimg/thumbnail 图片，存为文章自己的图片")
         )
         parser.add_argument(
+            "--publish-undated",
+            action="store_true",
+            help=_("没有可用日期的文章以文件修改时间发布（Hexo 的做法）；默认按待审核导入"),
+        )
+        parser.add_argument(
             "--workers",
             type=int,
             default=default_workers(),
@@ -64,6 +69,7 @@ class Command(BaseCommand):
             overwrite=options["overwrite"],
             dry_run=options["dry_run"],
             fetch_images=options["fetch_images"],
+            publish_undated=options["publish_undated"],
             workers=options["workers"],
             progress=bar.update if bar else None,
         ):
@@ -88,7 +94,8 @@ class Command(BaseCommand):
         if result.status == "failed":
             self.stderr.write(self.style.ERROR(f"{_('失败')} {result.path}: {result.error}"))
         else:
-            self.stdout.write(f"{result.status:9} {result.path}  {result.article_url or ''}")
+            how = f"  ({_('匹配')}: {result.matched_by})" if result.matched_by not in (None, "path") else ""
+            self.stdout.write(f"{result.status:9} {result.path}  {result.article_url or ''}{how}")
         for warning in result.warnings:
             self.stdout.write(self.style.WARNING(f"  {_('警告')}: {warning}"))
 

@@ -22,6 +22,14 @@ from django.utils.translation import gettext as _
 
 from articles.caching import content_changed
 from articles.models import Article
+from articles.services.importing.identity import (
+    ImportRun,
+    Wanted,
+    articles_match,
+    identity_key,
+    import_action,
+    skipped_warning,
+)
 from articles.services.importing.images import ImageLimits, article_images_fetch
 from articles.services.importing.parsing import Outcome, ParseJob, PostParser
 from articles.services.importing.reading import LegacyPost, content_digest
@@ -32,7 +40,7 @@ from articles.services.importing.sources import (
     SourceFailure,
     sources_collect,
 )
-from articles.services.importing.writing import posts_write, skipped_warning
+from articles.services.importing.writing import posts_write
 
 BATCH_SIZE = 200
 Progress = Callable[[int, int], None]
@@ -42,35 +50,48 @@ def _failed(path: str, error: object, warnings: list[str] | None = None) -> Impo
     return ImportResult(path=path, status="failed", warnings=warnings or [], error=str(error))
 
 
-def _imported(paths: list[str]) -> dict[str, Article]:
-    fields = ("id", "legacy_path", "legacy_hash", "version", "legacy_version")
-    return {a.legacy_path: a for a in Article.objects.filter(legacy_path__in=paths).only(*fields)}
+def _wanted(post: LegacyPost) -> Wanted:
+    permalink = post.permalink if post.permalink_own else ""
+    return Wanted(key=post.key, digest=post.digest, fingerprint=post.fingerprint, permalink=permalink)
 
 
-def _planned(post: LegacyPost, article: Article | None, overwrite: bool) -> ImportResult:
-    """What writing ``post`` would do (dry run)."""
-    result = ImportResult(path=post.path, status="created", warnings=list(post.warnings))
-    if article is not None:
-        result.article_id = article.pk
-        result.status = "updated"
-        if article.version != article.legacy_version and not overwrite:
-            result.status = "skipped"
+def _planned(posts: list[LegacyPost], run: ImportRun, overwrite: bool) -> list[ImportResult]:
+    """What writing ``posts`` would do (dry run): the writer's own matching and decision."""
+    matches = articles_match(wanted=[_wanted(post) for post in posts], run=run)
+    results = []
+    for post in posts:
+        match = matches.get(post.key)
+        article = match.article if match else None
+        result = ImportResult(
+            path=post.path,
+            status=import_action(article=article, digest=post.digest, overwrite=overwrite),
+            warnings=list(post.warnings),
+            article_id=article.pk if article else None,
+            matched_by=match.matched_by if match else None,
+            date_unverified=post.date_unverified,
+        )
+        if result.status == "skipped":
             result.warnings.append(skipped_warning())
-    return result
+        if article is not None:
+            run.claimed.add(article.pk)
+        results.append(result)
+    return results
 
 
-def _write(posts: list[LegacyPost], overwrite: bool) -> list[ImportResult]:
+def _write(posts: list[LegacyPost], run: ImportRun, options: dict) -> list[ImportResult]:
     """Write the batch in one transaction; if that fails, one transaction per post."""
+    claimed = set(run.claimed)
     try:
         with transaction.atomic():
-            return posts_write(posts=posts, overwrite=overwrite)
+            return posts_write(posts=posts, run=run, **options)
     except DatabaseError as error:
+        run.claimed = claimed  # what the rolled-back batch matched is free again
         if len(posts) == 1:
             reason = _("写入数据库失败：%(error)s") % {"error": error}
             return [_failed(posts[0].path, reason, posts[0].warnings)]
     results = []
     for post in posts:
-        results.extend(_write([post], overwrite))
+        results.extend(_write([post], run, options))
     return results
 
 
@@ -96,22 +117,24 @@ class _Batch:
 
     size: int
     results: dict[int, ImportResult]
-    known: dict[str, Article]
     parsing: list[int]  # indexes of the files being parsed, in job order
     collect: Callable[[], list[Outcome]]
 
 
-def _batch_start(batch: list[PostSource | SourceFailure], *, seen: set[str], parser: PostParser) -> _Batch:
+def _batch_start(batch: list[PostSource | SourceFailure], *, run: ImportRun, parser: PostParser) -> _Batch:
     """Read the batch's files, mark the unchanged ones, and start parsing the others."""
     results: dict[int, ImportResult] = {}
     read: list[tuple[int, PostSource, bytes, str]] = []
     for index, source in enumerate(batch):
+        key = identity_key(source.path) if isinstance(source, PostSource) else ""
         if isinstance(source, SourceFailure):
             results[index] = _failed(source.path, source.error)
-        elif source.path in seen:
-            results[index] = _failed(source.path, _("本次导入中已有同一路径的文件：只导入第一个"))
+        elif key in run.keys:
+            results[index] = _failed(
+                source.path, _("本次导入中已有同一篇文章（%(key)s）：只导入第一个") % {"key": key}
+            )
         else:
-            seen.add(source.path)
+            run.keys.add(key)
             try:
                 raw = source.read()
             except PostError as error:
@@ -119,19 +142,36 @@ def _batch_start(batch: list[PostSource | SourceFailure], *, seen: set[str], par
             else:
                 read.append((index, source, raw, content_digest(raw)))
 
-    known = _imported([source.path for _i, source, _r, _d in read])
+    # Unchanged files (by key, or the same bytes under another key) need no parsing.
+    wanted = [Wanted(key=identity_key(source.path), digest=digest) for _i, source, _r, digest in read]
+    known = articles_match(wanted=wanted, run=run)
     jobs, parsing = [], []
-    for index, source, raw, digest in read:
-        article = known.get(source.path)
-        if article is not None and article.legacy_hash == digest:
-            results[index] = ImportResult(path=source.path, status="unchanged", article_id=article.pk)
+    for (index, source, raw, digest), want in zip(read, wanted, strict=True):
+        match = known.get(want.key)
+        if match is not None and match.article.legacy_hash == digest:
+            run.claimed.add(match.article.pk)
+            results[index] = ImportResult(
+                path=source.path,
+                status="unchanged",
+                article_id=match.article.pk,
+                matched_by=match.matched_by,
+                date_unverified=match.article.date_unverified,
+            )
         else:
             jobs.append(ParseJob(path=source.path, raw=raw, mtime=source.mtime, digest=digest))
             parsing.append(index)
-    return _Batch(size=len(batch), results=results, known=known, parsing=parsing, collect=parser.submit(jobs))
+    return _Batch(size=len(batch), results=results, parsing=parsing, collect=parser.submit(jobs))
 
 
-def _batch_finish(batch: _Batch, *, overwrite: bool, dry_run: bool, fetch_images: bool) -> list[ImportResult]:
+def _batch_finish(
+    batch: _Batch,
+    *,
+    run: ImportRun,
+    overwrite: bool,
+    dry_run: bool,
+    fetch_images: bool,
+    publish_undated: bool,
+) -> list[ImportResult]:
     """Wait for the batch's parsing, write it (unless a dry run); return its results in order.
     Marks cached reader pages stale once the batch changed anything."""
     results, parsed = batch.results, []
@@ -141,11 +181,13 @@ def _batch_finish(batch: _Batch, *, overwrite: bool, dry_run: bool, fetch_images
         else:
             parsed.append((index, outcome))
     changed = False
-    if dry_run:
-        for index, post in parsed:
-            results[index] = _planned(post, batch.known.get(post.path), overwrite)
+    if dry_run and parsed:
+        planned = _planned([post for _i, post in parsed], run, overwrite)
+        for (index, _post), result in zip(parsed, planned, strict=True):
+            results[index] = result
     elif parsed:
-        written = _write([post for _i, post in parsed], overwrite)
+        options = {"overwrite": overwrite, "publish_undated": publish_undated}
+        written = _write([post for _i, post in parsed], run, options)
         for (index, _post), result in zip(parsed, written, strict=True):
             results[index] = result
         changed = any(result.status in ("created", "updated") for result in written)
@@ -163,6 +205,7 @@ def posts_import(
     overwrite: bool = False,
     dry_run: bool = False,
     fetch_images: bool = False,
+    publish_undated: bool = False,
     workers: int = 1,
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
@@ -171,24 +214,32 @@ def posts_import(
 
     ``inputs``: files, directories (recursive) and ``.zip`` archives, as paths or uploaded files.
     Never raises for a bad file: it is reported ``failed`` with its reason and the rest goes on.
-    ``dry_run`` writes nothing (and fetches nothing). ``fetch_images`` downloads remote head
-    images and thumbnails (see ``images``). ``workers > 1`` parses on that many forked processes
-    when there are at least two batches (only from a single-threaded process, such as a
-    management command). ``progress(done, total)`` is called as batches finish.
+    ``dry_run`` writes nothing (and fetches nothing). ``publish_undated`` publishes posts without
+    a usable date with the file's time, as Hexo does (otherwise they wait for review).
+    ``fetch_images`` downloads remote head images and thumbnails (see ``images``).
+    ``workers > 1`` parses on that many forked processes when there are at least two batches
+    (only from a single-threaded process, such as a management command).
+    ``progress(done, total)`` is called as batches finish.
     """
     limits = ImportLimits.from_settings()
     with ExitStack() as stack:
         sources = sources_collect(inputs=inputs, limits=limits, stack=stack)
-        total, done, seen = len(sources), 0, set()
+        total, done, run = len(sources), 0, ImportRun()
         parser = PostParser(workers=workers if total >= 2 * batch_size else 1)
         stack.callback(parser.close)
         if progress:
             progress(0, total)
-        options = {"overwrite": overwrite, "dry_run": dry_run, "fetch_images": fetch_images}
+        options = {
+            "run": run,
+            "overwrite": overwrite,
+            "dry_run": dry_run,
+            "fetch_images": fetch_images,
+            "publish_undated": publish_undated,
+        }
         pending: _Batch | None = None
         for start in range(0, total, batch_size):
             # Parse this batch (on the pool) while the previous one is written.
-            current = _batch_start(sources[start : start + batch_size], seen=seen, parser=parser)
+            current = _batch_start(sources[start : start + batch_size], run=run, parser=parser)
             if pending is not None:
                 yield from _batch_finish(pending, **options)
                 done += pending.size

@@ -7,7 +7,10 @@
   ``"0"`` and ``""`` are false), so ``published: no`` (a string in YAML 1.2) stays published,
   with a warning.
 * Dates: ``articles.services.dates``; a missing or unparseable ``date`` is the file's
-  modification time, with a warning; ``updated`` is the modified date.
+  modification time, with a warning, and the post is ``date_unverified`` (the writer imports it
+  for review instead of publishing it); ``updated`` is the modified date.
+* Identity: the post's ``key`` and ``fingerprint`` (``identity``), so the writer can tell which
+  article it is whatever route it arrived by.
 * The body is rendered (``bodies``), cleaned and stripped of bylines (``body_prepare``), and its
   project links are read (``project_links_extract``): the same pure functions ``article_save``
   uses, so the importer derives exactly what an admin save would.
@@ -39,6 +42,7 @@ from articles.services.credits import Byline, bylines_extract
 from articles.services.dates import parse_date
 from articles.services.frontmatter import FrontMatterError, front_matter_read
 from articles.services.importing.bodies import body_render
+from articles.services.importing.identity import identity_key, post_fingerprint
 from articles.services.importing.results import NotAPostError, PostError
 from articles.services.mentions import ProjectLink, project_links_extract
 from articles.text import excerpt_from_html, plain_text, truncate_chars
@@ -85,6 +89,10 @@ class LegacyPost:
     permalink: str
     extra: dict
     warnings: list[str] = field(default_factory=list)
+    key: str = ""  # identity.identity_key(path): what the article is keyed on
+    fingerprint: str = ""  # identity.post_fingerprint of its own title and date, if it has one
+    permalink_own: bool = False  # the permalink is the front matter's
+    date_unverified: bool = False  # no usable date: published_at is the file's time
 
 
 def content_digest(raw: bytes) -> str:
@@ -181,7 +189,10 @@ def _limited(value: str, limit: int, key: str, warnings: list[str]) -> str:
     return value
 
 
-def _dates(data: dict, mtime: datetime, extra: dict, warnings: list[str]) -> tuple[datetime, datetime | None]:
+def _dates(
+    data: dict, mtime: datetime, extra: dict, warnings: list[str]
+) -> tuple[datetime | None, datetime | None]:
+    """The post's own date (None when missing or unparseable, with a warning) and modified date."""
     published_at = parse_date(data.get("date"))
     if published_at is None:
         when = mtime.isoformat(timespec="seconds")
@@ -193,7 +204,6 @@ def _dates(data: dict, mtime: datetime, extra: dict, warnings: list[str]) -> tup
                 _("date 值 %(value)s 不是有效日期：使用文件修改时间 %(when)s")
                 % {"value": js_string(data["date"]), "when": when}
             )
-        published_at = mtime
     modified_at = parse_date(data.get("updated"))
     if modified_at is None and data.get("updated") is not None:
         extra["updated"] = _json_safe(data["updated"])
@@ -259,7 +269,8 @@ def post_parse(*, path: str, raw: bytes, mtime: datetime, digest: str | None = N
         is_draft = True
         warnings.append(_("缺少标题：按草稿导入，标题取自文件名「%(title)s」") % {"title": title})
     title = _limited(title, TITLE_MAX, "title", warnings)
-    published_at, modified_at = _dates(data, mtime, extra, warnings)
+    own_date, modified_at = _dates(data, mtime, extra, warnings)
+    published_at = own_date or mtime
 
     rendered = body_render(front.content)
     deadline_check()
@@ -281,7 +292,9 @@ def post_parse(*, path: str, raw: bytes, mtime: datetime, digest: str | None = N
 
     categories = [_limited(name, NAME_MAX, "categories", warnings) for name in categories]
     tags = [_limited(name, NAME_MAX, "tags", warnings) for name in tags]
-    if isinstance(data.get("permalink"), str | int) and js_string(data["permalink"]).strip():
+    own = data.get("permalink")
+    permalink_own = isinstance(own, str | int) and bool(js_string(own).strip())
+    if permalink_own:
         permalink = permalink_normalize(js_string(data["permalink"]))
     else:
         permalink = legacy_permalink_build(
@@ -313,4 +326,8 @@ def post_parse(*, path: str, raw: bytes, mtime: datetime, digest: str | None = N
         permalink=_limited(permalink, URL_MAX, "permalink", warnings),
         extra=extra,
         warnings=warnings,
+        key=identity_key(path),
+        fingerprint=post_fingerprint(title=title, published_at=own_date) if own_date else "",
+        permalink_own=permalink_own,
+        date_unverified=own_date is None,
     )

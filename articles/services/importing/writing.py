@@ -30,13 +30,20 @@ from articles.models import (
     TaggedArticle,
 )
 from articles.services.credits import authors_get_or_create, credits_build
+from articles.services.importing.identity import (
+    ImportRun,
+    Wanted,
+    articles_match,
+    import_action,
+    skipped_warning,
+)
 from articles.services.importing.reading import LegacyPost
 from articles.services.importing.results import ImportResult
 from articles.services.mentions import mentions_build, projects_upsert
 
 
-def skipped_warning() -> str:
-    return _("导入后编辑改动过这篇文章：未覆盖（需要覆盖请加 --overwrite）")
+def undated_warning() -> str:
+    return _("日期待核实：没有可用的 date，按待审核导入，未发布（保留 Hexo 的做法请加 --publish-undated）")
 
 
 def labels_get_or_create(*, model: type[TagBase], names: Iterable[str]) -> dict[str, TagBase]:
@@ -79,7 +86,17 @@ def labels_get_or_create(*, model: type[TagBase], names: Iterable[str]) -> dict[
     return found
 
 
-def _apply(article: Article, post: LegacyPost) -> None:
+def _status(post: LegacyPost, publish_undated: bool) -> str:
+    if post.is_draft:
+        return Article.Status.DRAFT
+    if post.date_unverified and not publish_undated:
+        # Hexo would publish it dated with the file's time (today, after a checkout): an editor
+        # decides instead.
+        return Article.Status.REVIEW
+    return Article.Status.PUBLISHED
+
+
+def _apply(article: Article, post: LegacyPost, publish_undated: bool) -> None:
     # A stored copy of an image the post no longer names is stale: the new URL takes over.
     if article.head_image and article.head_image_url != post.head_image_url:
         article.head_image = ""
@@ -88,16 +105,20 @@ def _apply(article: Article, post: LegacyPost) -> None:
     article.title = post.title
     article.body = post.body
     article.excerpt = post.excerpt
-    article.status = Article.Status.DRAFT if post.is_draft else Article.Status.PUBLISHED
+    article.status = _status(post, publish_undated)
+    article.date_unverified = post.date_unverified
     article.published_at = post.published_at
     article.source = post.source
     article.head_image_url = post.head_image_url
     article.thumbnail_url = post.thumbnail_url
     article.comments_enabled = post.comments_enabled
     article.extra = post.extra
-    article.legacy_path = post.path
+    # A post matched by content, title and date or permalink keeps the article's first key.
+    article.legacy_path = article.legacy_path or post.key
     article.legacy_hash = post.digest
     article.legacy_permalink = post.permalink
+    article.legacy_permalink_own = post.permalink_own
+    article.legacy_fingerprint = post.fingerprint
 
 
 def _labels_write(written: list[tuple[LegacyPost, Article]], replaced: list[int]) -> None:
@@ -158,39 +179,65 @@ def _permalink_warnings(written: list[tuple[LegacyPost, Article]], results: dict
             )
 
 
-def posts_write(*, posts: list[LegacyPost], overwrite: bool) -> list[ImportResult]:
-    """Create or update the articles for ``posts`` (distinct paths) in the caller's transaction.
+def derived_after_write(*, written: list[tuple[LegacyPost, Article]], replaced: list[int]) -> None:
+    """Everything derived from the batch's articles once their rows are written: categories and
+    tags, credits, mentions (and whatever else is derived from an article, such as a search
+    index, slots in here). ``replaced``: the updated articles, whose derived rows go first."""
+    _labels_write(written, replaced)
+    _credits_write(written, replaced)
+    _mentions_write(written, replaced)
 
-    Returns one result per post, in order: ``created``, ``updated``, ``unchanged`` (same content
-    as the last import) or ``skipped`` (an editor changed the article since its import and
-    ``overwrite`` is false). Raises ``DatabaseError`` if the batch cannot be written; the caller
-    rolls back and retries post by post.
+
+def posts_write(
+    *, posts: list[LegacyPost], overwrite: bool, run: ImportRun | None = None, publish_undated: bool = False
+) -> list[ImportResult]:
+    """Create or update the articles for ``posts`` (distinct keys) in the caller's transaction.
+
+    Each post's article is found by ``identity.articles_match`` (key, content, title and date,
+    permalink) and what happens to it is ``identity.import_action``'s decision: ``created``,
+    ``updated``, ``unchanged`` (same bytes as its import) or ``skipped`` (an editor changed the
+    article since its import and ``overwrite`` is false). A post without a date of its own is
+    imported for review (``date_unverified``) unless ``publish_undated``. ``run`` collects what
+    this import has keyed and matched (see ``identity``). Raises ``DatabaseError`` if the batch
+    cannot be written; the caller rolls back and retries post by post.
     """
-    existing = {
-        article.legacy_path: article
-        for article in Article.objects.select_for_update().filter(legacy_path__in=[p.path for p in posts])
-    }
+    run = run if run is not None else ImportRun(keys={post.key for post in posts})
+    wanted = [
+        Wanted(
+            key=post.key,
+            digest=post.digest,
+            fingerprint=post.fingerprint,
+            permalink=post.permalink if post.permalink_own else "",
+        )
+        for post in posts
+    ]
+    matches = articles_match(wanted=wanted, run=run, lock=True)
     results: dict[str, ImportResult] = {}
     created: list[tuple[LegacyPost, Article]] = []
     updated: list[tuple[LegacyPost, Article]] = []
     for post in posts:
-        article = existing.get(post.path)
-        result = ImportResult(path=post.path, status="created", warnings=list(post.warnings))
+        match = matches.get(post.key)
+        article = match.article if match else None
+        status = import_action(article=article, digest=post.digest, overwrite=overwrite)
+        result = ImportResult(
+            path=post.path,
+            status=status,
+            warnings=list(post.warnings),
+            matched_by=match.matched_by if match else None,
+            date_unverified=post.date_unverified,
+        )
         results[post.path] = result
         if article is None:
             article = Article(version=1, legacy_version=1)
-            _apply(article, post)
+            _apply(article, post, publish_undated)
             created.append((post, article))
             continue
         result.article_id = article.pk
-        if article.legacy_hash == post.digest:
-            result.status = "unchanged"
-        elif article.version != article.legacy_version and not overwrite:
-            result.status = "skipped"
+        run.claimed.add(article.pk)
+        if status == "skipped":
             result.warnings.append(skipped_warning())
-        else:
-            result.status = "updated"
-            _apply(article, post)
+        elif status == "updated":
+            _apply(article, post, publish_undated)
             updated.append((post, article))
 
     Article.objects.bulk_create([article for _p, article in created])
@@ -203,10 +250,7 @@ def posts_write(*, posts: list[LegacyPost], overwrite: bool) -> list[ImportResul
 
     written = created + updated
     if written:
-        replaced = [article.pk for _p, article in updated]
-        _labels_write(written, replaced)
-        _credits_write(written, replaced)
-        _mentions_write(written, replaced)
+        derived_after_write(written=written, replaced=[article.pk for _p, article in updated])
         modified = []
         for post, article in written:
             if post.modified_at is not None:
@@ -215,4 +259,7 @@ def posts_write(*, posts: list[LegacyPost], overwrite: bool) -> list[ImportResul
         if modified:
             Article.objects.bulk_update(modified, ["updated_at"])
         _permalink_warnings(written, results)
+        for post, _article in written:
+            if post.date_unverified and not publish_undated and not post.is_draft:
+                results[post.path].warnings.append(undated_warning())
     return [results[post.path] for post in posts]
