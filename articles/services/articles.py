@@ -1,4 +1,8 @@
-"""Writing articles: every write path (admin, importer, API) goes through ``article_save``."""
+"""Writing articles one by one (admin, API, actions, restores): ``article_save``.
+
+The rules it applies (version, labels, credits, mentions, revision, webhook events) live in
+``articles.services.writes``, which the importer applies to batches (``importing.writing``).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,13 @@ import reversion
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from articles.models import Article
+from articles.models import Article, Category, Tag
 from articles.sanitize import clean_html
-from articles.services.credits import Byline, bylines_extract, credits_add
+from articles.services.credits import Byline, bylines_extract
 from articles.services.images import image_check, image_normalize, renditions_ensure
-from articles.services.mentions import mentions_sync, project_links_complete
+from articles.services.mentions import project_links_complete, project_links_extract
 from articles.services.workflow import article_check_write
+from articles.services.writes import ArticleWrite, derived_after_write, labels_get_or_create, version_next
 from articles.text import excerpt_from_html
 from articles.webhooks.events import article_events_record
 
@@ -44,12 +49,24 @@ def body_prepare(html: str) -> PreparedBody:
 
 
 def article_derive(*, article: Article, bylines: list[Byline]) -> None:
-    """Derive what the body implies: credits from its bylines, mentions from its project links.
+    """Derive what the body implies: credits from its bylines, mentions from its project links
+    (``writes.derived_after_write``, as the importer does for a batch; categories and tags are
+    set by the caller).
 
     Runs inside the saving transaction, after the article row is written.
     """
-    credits_add(article=article, bylines=bylines)
-    mentions_sync(article=article)
+    links, _unidentified = project_links_extract(article.body)
+    derived_after_write(writes=[ArticleWrite(article=article, bylines=bylines, links=links)], replaced=[])
+
+
+def _labels_set(article: Article, attribute: str, names: Iterable[str]) -> None:
+    model = Category if attribute == "categories" else Tag
+    names = list(dict.fromkeys(name.strip() for name in names if name.strip()))
+    labels = labels_get_or_create(model=model, names=names)
+    # Through taggit, one by one: its signals mark the label pages stale.
+    getattr(article, attribute).set(
+        list({labels[name.lower()].pk: labels[name.lower()] for name in names}.values())
+    )
 
 
 def _describe(previous: Article | None, article: Article) -> str:
@@ -105,15 +122,14 @@ def article_save(
     article.body = clean_html(completed) if completed != prepared.html else prepared.html
     if not article.excerpt.strip():
         article.excerpt = excerpt_from_html(article.body)
-    if previous is not None:
-        article.version = previous.version + 1
+    article.version = version_next(previous=previous)
 
     with reversion.create_revision():
         article.save()
         if categories is not None:
-            article.categories.set(list(dict.fromkeys(c.strip() for c in categories if c.strip())))
+            _labels_set(article, "categories", categories)
         if tags is not None:
-            article.tags.set(list(dict.fromkeys(t.strip() for t in tags if t.strip())))
+            _labels_set(article, "tags", tags)
         article_derive(article=article, bylines=prepared.bylines)
         renditions_ensure(article=article)
         article_events_record(previous=previous, article=article)

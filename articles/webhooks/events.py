@@ -42,7 +42,8 @@ def _visible(article: Article | None, now: datetime) -> bool:
     )
 
 
-def _subscribed_kinds() -> set[str]:
+def subscribed_kinds() -> set[str]:
+    """The event kinds some active endpoint subscribes to (one query)."""
     kinds: set[str] = set()
     for events in WebhookEndpoint.objects.filter(is_active=True).values_list("events", flat=True):
         kinds.update(events or [])
@@ -68,9 +69,12 @@ def _record(kind: str, article_id: int, *, due_at: datetime, key: str | None = N
     return event
 
 
-def article_events_record(*, previous: Article | None, article: Article) -> list[WebhookEvent]:
+def article_events_record(
+    *, previous: Article | None, article: Article, subscribed: set[str] | None = None
+) -> list[WebhookEvent]:
     """Record the events that saving ``previous`` (the stored row before the save, ``None`` for
-    a new article) as ``article`` makes. Call inside the saving transaction."""
+    a new article) as ``article`` makes. Call inside the saving transaction. ``subscribed``:
+    ``subscribed_kinds()`` when the caller already read it (a batch of writes)."""
     now = timezone.now()
     was_visible, is_visible = _visible(previous, now), _visible(article, now)
     kinds = []
@@ -85,7 +89,7 @@ def article_events_record(*, previous: Article | None, article: Article) -> list
     )
     if not kinds and not scheduled:
         return []
-    subscribed = _subscribed_kinds()
+    subscribed = subscribed if subscribed is not None else subscribed_kinds()
     events = [_record(kind, article.pk, due_at=now) for kind in kinds if kind in subscribed]
     if scheduled:
         moment = article.published_at.isoformat()
@@ -98,7 +102,7 @@ def article_events_record(*, previous: Article | None, article: Article) -> list
 
 def article_deleted(sender, instance: Article, **kwargs) -> None:
     """``post_delete`` handler: a visible article that is deleted makes ``article.deleted``."""
-    if _visible(instance, timezone.now()) and EventKind.DELETED in _subscribed_kinds():
+    if _visible(instance, timezone.now()) and EventKind.DELETED in subscribed_kinds():
         _record(EventKind.DELETED, instance.pk, due_at=timezone.now())
 
 

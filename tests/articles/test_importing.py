@@ -287,14 +287,14 @@ def test_the_command_shows_a_progress_bar_on_a_terminal_only(write_post):
 def test_a_database_error_fails_only_its_own_file(write_post, monkeypatch):
     for name in ("a", "b", "c"):
         write_post(f"{name}.md", post(name, body="文 | 作者甲\n\n正文"))
-    original = import_writing._credits_write
+    original = import_writing.derived_after_write
 
-    def failing(written, replaced):
-        if any(p.path == "b.md" for p, _a in written):
+    def failing(*, writes, replaced):
+        if any(w.article.legacy_path == "b.md" for w in writes):
             raise IntegrityError("simulated constraint failure")
-        return original(written, replaced)
+        return original(writes=writes, replaced=replaced)
 
-    monkeypatch.setattr(import_writing, "_credits_write", failing)
+    monkeypatch.setattr(import_writing, "derived_after_write", failing)
     results = by_path(run(write_post.root))
     assert {path: r.status for path, r in results.items()} == {
         "a.md": "created",

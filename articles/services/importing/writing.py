@@ -1,35 +1,27 @@
 """Writing parsed legacy posts in batches: a handful of queries per batch, not per post.
 
 ``posts_write`` writes a batch inside the caller's transaction: articles with ``bulk_create``,
-then their categories, tags, credits and mentions, each kind in one or two statements. What it
-writes is what ``article_save`` would derive from the same body, because the posts were
-prepared by the same pure functions (``body_prepare``, ``project_links_extract``) and projects
-go through the same ``projects_upsert`` rules; ``bulk_create`` sends no signals, so the caller
-calls ``articles.caching.content_changed()`` once at the end.
+then everything derived from them with the same rules ``article_save`` applies to one article
+(``articles.services.writes``: ``derived_after_write`` for categories, tags, credits and
+mentions, ``revisions_record`` for a revision per article, "从 <path> 导入", and webhook events
+through ``article_events_record``), each kind in one or two statements per batch. The posts
+were prepared by the same pure functions (``body_prepare``, ``project_links_extract``) while
+reading. ``bulk_create`` sends no signals, so the caller calls
+``articles.caching.content_changed()`` once the batch is committed.
 
-Version semantics match ``article_save``: a new article is version 1; an update adds one; the
-import records the version it wrote in ``legacy_version``, so a later editor save (which bumps
-``version``) marks the article as changed by an editor, and the next import leaves it alone.
+Which article a post is and what writing it does is ``identity``'s decision (the dry run asks
+it too). Versions follow ``writes.version_next``; the import records the version it wrote in
+``legacy_version``, so a later editor save (which bumps ``version``) marks the article as
+changed by an editor, and the next import leaves it alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import copy
 
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
-from taggit.models import TagBase
 
-from articles.models import (
-    Article,
-    CategorizedArticle,
-    Category,
-    Credit,
-    ProjectMention,
-    Tag,
-    TaggedArticle,
-)
-from articles.services.credits import authors_get_or_create, credits_build
+from articles.models import Article
 from articles.services.importing.identity import (
     ImportRun,
     Wanted,
@@ -39,51 +31,21 @@ from articles.services.importing.identity import (
 )
 from articles.services.importing.reading import LegacyPost
 from articles.services.importing.results import ImportResult
-from articles.services.mentions import mentions_build, projects_upsert
+from articles.services.writes import (
+    ArticleWrite,
+    derived_after_write,
+    events_record,
+    revisions_record,
+    version_next,
+)
+
+
+def imported_comment(path: str) -> str:
+    return _("从 %(path)s 导入") % {"path": path}
 
 
 def undated_warning() -> str:
     return _("日期待核实：没有可用的 date，按待审核导入，未发布（保留 Hexo 的做法请加 --publish-undated）")
-
-
-def labels_get_or_create(*, model: type[TagBase], names: Iterable[str]) -> dict[str, TagBase]:
-    """Categories or tags by lower-cased name, creating the missing ones.
-
-    Names match case-insensitively, as django-taggit does with ``TAGGIT_CASE_INSENSITIVE``; new
-    ones get the model's own unique slugs (CJK kept, never empty).
-    """
-    wanted: dict[str, str] = {}
-    for name in names:
-        wanted.setdefault(name.lower(), name)
-    if not wanted:
-        return {}
-    found: dict[str, TagBase] = {}
-    for label in model.objects.annotate(lowered=Lower("name")).filter(lowered__in=list(wanted)):
-        found.setdefault(label.name.lower(), label)
-    missing = [name for key, name in wanted.items() if key not in found]
-    if not missing:
-        return found
-    maker = model()
-    bases = {name: maker.slugify(name) for name in missing}
-    taken = set(model.objects.filter(slug__in=bases.values()).values_list("slug", flat=True))
-    new = []
-    for name in missing:
-        slug, attempt = bases[name], 0
-        while slug in taken:
-            attempt += 1
-            slug = maker.slugify(name, attempt)
-        taken.add(slug)
-        new.append(model(name=name, slug=slug))
-    model.objects.bulk_create(new, ignore_conflicts=True)
-    for label in model.objects.filter(name__in=missing):
-        found[label.name.lower()] = label
-    for name in missing:
-        # Lost a race for the slug or a differently cased name: taggit's own path settles it.
-        if name.lower() not in found:
-            found[name.lower()] = model.objects.filter(name__iexact=name).first() or model.objects.create(
-                name=name
-            )
-    return found
 
 
 def _status(post: LegacyPost, publish_undated: bool) -> str:
@@ -121,46 +83,6 @@ def _apply(article: Article, post: LegacyPost, publish_undated: bool) -> None:
     article.legacy_fingerprint = post.fingerprint
 
 
-def _labels_write(written: list[tuple[LegacyPost, Article]], replaced: list[int]) -> None:
-    for model, through, attribute in (
-        (Category, CategorizedArticle, "categories"),
-        (Tag, TaggedArticle, "tags"),
-    ):
-        if replaced:
-            through.objects.filter(content_object_id__in=replaced).delete()
-        labels = labels_get_or_create(
-            model=model, names=(name for post, _a in written for name in getattr(post, attribute))
-        )
-        rows = []
-        for post, article in written:
-            ids = dict.fromkeys(labels[name.lower()].pk for name in getattr(post, attribute))
-            rows.extend(through(content_object_id=article.pk, tag_id=tag_id) for tag_id in ids)
-        through.objects.bulk_create(rows)
-
-
-def _credits_write(written: list[tuple[LegacyPost, Article]], replaced: list[int]) -> None:
-    if replaced:
-        Credit.objects.filter(article_id__in=replaced).delete()
-    authors = authors_get_or_create(names=[b.name for post, _a in written for b in post.bylines])
-    rows = []
-    for post, article in written:
-        rows.extend(credits_build(article=article, bylines=post.bylines, authors=authors))
-    Credit.objects.bulk_create(rows)
-
-
-def _mentions_write(written: list[tuple[LegacyPost, Article]], replaced: list[int]) -> None:
-    if replaced:
-        ProjectMention.objects.filter(article_id__in=replaced).delete()
-    rows = []
-    # Oldest first, so a project ends up named as its newest mention describes it.
-    for post, article in sorted(
-        ((p, a) for p, a in written if p.links), key=lambda pair: pair[0].published_at
-    ):
-        projects = projects_upsert(links=post.links, seen_at=post.published_at, refresh=not post.is_draft)
-        rows.extend(mentions_build(article=article, links=post.links, projects=projects))
-    ProjectMention.objects.bulk_create(rows)
-
-
 def _permalink_warnings(written: list[tuple[LegacyPost, Article]], results: dict[str, ImportResult]) -> None:
     permalinks = {post.permalink for post, _a in written}
     claimed: dict[str, list[int]] = {}
@@ -177,15 +99,6 @@ def _permalink_warnings(written: list[tuple[LegacyPost, Article]], results: dict
                 _("旧链接 %(permalink)s 也属于 /p/%(other)d/：重定向到其中编号最小的已发布文章")
                 % {"permalink": post.permalink, "other": others[0]}
             )
-
-
-def derived_after_write(*, written: list[tuple[LegacyPost, Article]], replaced: list[int]) -> None:
-    """Everything derived from the batch's articles once their rows are written: categories and
-    tags, credits, mentions (and whatever else is derived from an article, such as a search
-    index, slots in here). ``replaced``: the updated articles, whose derived rows go first."""
-    _labels_write(written, replaced)
-    _credits_write(written, replaced)
-    _mentions_write(written, replaced)
 
 
 def posts_write(
@@ -213,6 +126,7 @@ def posts_write(
     ]
     matches = articles_match(wanted=wanted, run=run, lock=True)
     results: dict[str, ImportResult] = {}
+    previous: dict[int, Article] = {}  # updated articles as stored before this write
     created: list[tuple[LegacyPost, Article]] = []
     updated: list[tuple[LegacyPost, Article]] = []
     for post in posts:
@@ -237,6 +151,7 @@ def posts_write(
         if status == "skipped":
             result.warnings.append(skipped_warning())
         elif status == "updated":
+            previous[article.pk] = copy.copy(article)
             _apply(article, post, publish_undated)
             updated.append((post, article))
 
@@ -244,13 +159,25 @@ def posts_write(
     for post, article in created:
         results[post.path].article_id = article.pk
     for _post, article in updated:
-        article.version += 1
+        article.version = version_next(previous=previous[article.pk])
         article.legacy_version = article.version
         article.save()
 
     written = created + updated
     if written:
-        derived_after_write(written=written, replaced=[article.pk for _p, article in updated])
+        writes = [
+            ArticleWrite(
+                article=article,
+                previous=previous.get(article.pk),
+                bylines=post.bylines,
+                links=post.links,
+                categories=post.categories,
+                tags=post.tags,
+                comment=imported_comment(post.path),
+            )
+            for post, article in written
+        ]
+        derived_after_write(writes=writes, replaced=[article.pk for _p, article in updated])
         modified = []
         for post, article in written:
             if post.modified_at is not None:
@@ -258,6 +185,8 @@ def posts_write(
                 modified.append(article)
         if modified:
             Article.objects.bulk_update(modified, ["updated_at"])
+        revisions_record(writes=writes)
+        events_record(writes=writes)
         _permalink_warnings(written, results)
         for post, _article in written:
             if post.date_unverified and not publish_undated and not post.is_draft:

@@ -1,0 +1,226 @@
+"""The rules of writing an article, in one place, for one article or a batch.
+
+``article_save`` (admin, API, actions, restores) applies them to one article; the importer's
+``posts_write`` to a batch of hundreds with a handful of statements per batch. Either way:
+
+* the body is cleaned and its bylines taken out by ``articles.services.articles.body_prepare``
+  (the importer calls it while reading, on worker processes);
+* ``version_next``: a new article is version 1, every write of an existing one adds one;
+* ``labels_get_or_create``: category and tag names resolve to labels case-insensitively (the
+  first spelling seen creates the label), so both paths group names the same way;
+* ``credits_derive``: bylines become credits after the ones the article keeps, one per
+  (author, role), in byline order; an article rewritten from its source (an import update)
+  keeps none, so its credits are exactly its bylines;
+* ``mentions_write``: an article's mentions are exactly the project links of its body, and the
+  projects they name are upserted by ``projects_upsert``'s rules (newest published mention wins);
+* ``derived_after_write``: everything derived from written articles, in one call (the hook for
+  anything else derived from an article, e.g. a search index);
+* ``revisions_record``: every write is a django-reversion revision (the importer's say
+  "imported from <path>"), with the article's credits, categories and tags;
+* webhook events: ``articles.webhooks.events.article_events_record`` for each written article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.encoding import force_str
+from reversion.models import Revision, Version
+from taggit.models import TagBase
+
+from articles.models import (
+    Article,
+    CategorizedArticle,
+    Category,
+    Credit,
+    ProjectMention,
+    Tag,
+    TaggedArticle,
+)
+from articles.services.credits import Byline, authors_get_or_create, credits_build
+from articles.services.mentions import ProjectLink, mentions_build, projects_upsert
+from articles.webhooks.events import article_events_record, subscribed_kinds
+
+
+@dataclass(slots=True)
+class ArticleWrite:
+    """One article being written and what its write derives from."""
+
+    article: Article
+    previous: Article | None = None  # the stored row before the write (None: a new article)
+    bylines: list[Byline] = field(default_factory=list)
+    links: list[ProjectLink] = field(default_factory=list)
+    categories: list[str] | None = None  # None: left as they are
+    tags: list[str] | None = None
+    comment: str = ""  # the revision's comment
+
+
+def version_next(*, previous: Article | None) -> int:
+    return 1 if previous is None else previous.version + 1
+
+
+def labels_get_or_create(*, model: type[TagBase], names: Iterable[str]) -> dict[str, TagBase]:
+    """Categories or tags by lower-cased name, creating the missing ones.
+
+    Names match case-insensitively, as django-taggit does with ``TAGGIT_CASE_INSENSITIVE``; new
+    ones get the model's own unique slugs (CJK kept, never empty).
+    """
+    wanted: dict[str, str] = {}
+    for name in names:
+        wanted.setdefault(name.lower(), name)
+    if not wanted:
+        return {}
+    found: dict[str, TagBase] = {}
+    for label in model.objects.annotate(lowered=Lower("name")).filter(lowered__in=list(wanted)):
+        found.setdefault(label.name.lower(), label)
+    missing = [name for key, name in wanted.items() if key not in found]
+    if not missing:
+        return found
+    maker = model()
+    bases = {name: maker.slugify(name) for name in missing}
+    taken = set(model.objects.filter(slug__in=bases.values()).values_list("slug", flat=True))
+    new = []
+    for name in missing:
+        slug, attempt = bases[name], 0
+        while slug in taken:
+            attempt += 1
+            slug = maker.slugify(name, attempt)
+        taken.add(slug)
+        new.append(model(name=name, slug=slug))
+    model.objects.bulk_create(new, ignore_conflicts=True)
+    for label in model.objects.filter(name__in=missing):
+        found[label.name.lower()] = label
+    for name in missing:
+        # Lost a race for the slug or a differently cased name: taggit's own path settles it.
+        if name.lower() not in found:
+            found[name.lower()] = model.objects.filter(name__iexact=name).first() or model.objects.create(
+                name=name
+            )
+    return found
+
+
+def labels_write(*, writes: list[ArticleWrite], replaced: list[int]) -> None:
+    """Give each write's article its categories and tags (batch: no signals; the caller marks
+    the page cache stale). ``replaced``: articles whose current ones go first."""
+    for model, through, attribute in (
+        (Category, CategorizedArticle, "categories"),
+        (Tag, TaggedArticle, "tags"),
+    ):
+        given = [w for w in writes if getattr(w, attribute) is not None]
+        if replaced:
+            through.objects.filter(content_object_id__in=replaced).delete()
+        labels = labels_get_or_create(model=model, names=(n for w in given for n in getattr(w, attribute)))
+        rows = []
+        for write in given:
+            ids = dict.fromkeys(labels[name.lower()].pk for name in getattr(write, attribute))
+            rows.extend(through(content_object_id=write.article.pk, tag_id=tag_id) for tag_id in ids)
+        through.objects.bulk_create(rows)
+
+
+def credits_derive(*, writes: list[ArticleWrite], replaced: list[int]) -> list[Credit]:
+    """Credits from each write's bylines, after the ones its article keeps (duplicates skipped).
+
+    ``replaced``: articles rewritten from their source, which keep none. Two queries plus the
+    authors' however many articles (one for the kept credits, one insert)."""
+    if replaced:
+        Credit.objects.filter(article_id__in=replaced).delete()
+    writes = [w for w in writes if w.bylines]
+    if not writes:
+        return []
+    authors = authors_get_or_create(names=[b.name for w in writes for b in w.bylines])
+    kept: dict[int, set[tuple[int, str]]] = {}
+    for article_id, author_id, role in Credit.objects.filter(
+        article_id__in=[w.article.pk for w in writes]
+    ).values_list("article_id", "author_id", "role"):
+        kept.setdefault(article_id, set()).add((author_id, role))
+    rows = []
+    for write in writes:
+        existing = kept.get(write.article.pk, set())
+        rows.extend(
+            credits_build(article=write.article, bylines=write.bylines, authors=authors, existing=existing)
+        )
+    return Credit.objects.bulk_create(rows)
+
+
+def mentions_write(*, writes: list[ArticleWrite]) -> list[ProjectMention]:
+    """Make each write's article's mentions exactly its ``links``; upsert the projects."""
+    ProjectMention.objects.filter(article_id__in=[w.article.pk for w in writes if w.article.pk]).delete()
+    rows = []
+    # Oldest first, so a project ends up named as its newest mention describes it.
+    dated = [w for w in writes if w.links]
+    epoch = datetime.min.replace(tzinfo=timezone.get_current_timezone())
+    for write in sorted(dated, key=lambda w: w.article.published_at or epoch):
+        article = write.article
+        projects = projects_upsert(
+            links=write.links,
+            seen_at=article.published_at,
+            refresh=article.status == Article.Status.PUBLISHED,
+        )
+        rows.extend(mentions_build(article=article, links=write.links, projects=projects))
+    return ProjectMention.objects.bulk_create(rows)
+
+
+def derived_after_write(*, writes: list[ArticleWrite], replaced: list[int]) -> None:
+    """Everything derived from articles once their rows are written: categories and tags,
+    credits, mentions. The one hook for data derived from an article after it is written (a
+    search index update belongs here). ``replaced``: articles rewritten from their source."""
+    labels_write(writes=writes, replaced=replaced)
+    credits_derive(writes=writes, replaced=replaced)
+    mentions_write(writes=writes)
+
+
+def events_record(*, writes: list[ArticleWrite]) -> None:
+    """Webhook events for a batch of writes (the subscriptions read once for the batch)."""
+    subscribed = subscribed_kinds()
+    for write in writes:
+        article_events_record(previous=write.previous, article=write.article, subscribed=subscribed)
+
+
+# Followed by Article's revisions (ArticlesConfig.ready): model, its article key, what its
+# text names (selected with it, so that naming a version costs no query).
+_FOLLOWED = (
+    (Credit, "article_id", "author"),
+    (CategorizedArticle, "content_object_id", "tag"),
+    (TaggedArticle, "content_object_id", "tag"),
+)
+
+
+def revisions_record(*, writes: list[ArticleWrite], user=None) -> None:
+    """One django-reversion revision per written article (its ``comment``), holding the article
+    with its credits, categories and tags, as ``article_save``'s revisions do. A fixed number
+    of queries for the batch."""
+    if not writes:
+        return
+    articles = {w.article.pk: w.article for w in writes}
+    followed: dict[int, list] = {pk: [] for pk in articles}
+    for model, key, named in _FOLLOWED:
+        for row in model.objects.filter(**{f"{key}__in": list(articles)}).select_related(named):
+            if key == "content_object_id":
+                row.content_object = articles[row.content_object_id]
+            followed[getattr(row, key)].append(row)
+    now = timezone.now()
+    revisions = Revision.objects.bulk_create(
+        [Revision(date_created=now, user=user, comment=w.comment) for w in writes]
+    )
+    types = ContentType.objects.get_for_models(Article, *(model for model, _key, _named in _FOLLOWED))
+    versions = []
+    for revision, write in zip(revisions, writes, strict=True):
+        for obj in (write.article, *followed[write.article.pk]):
+            versions.append(
+                Version(
+                    revision=revision,
+                    object_id=force_str(obj.pk),
+                    content_type=types[type(obj)],
+                    db="default",
+                    format="json",
+                    serialized_data=serializers.serialize("json", (obj,)),
+                    object_repr=force_str(obj),
+                )
+            )
+    Version.objects.bulk_create(versions)
