@@ -35,6 +35,11 @@ _PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(?P<inner>.*?)</p>\s*", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _NAME_SEPARATORS = re.compile(r"\s*(?:[、，,/／;；&]|\s{2,}|\s+和\s+)\s*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# SwiftGG's header: "原文链接=… 作者=… 原文日期=… 译者=…" (lines, joined by cleaning).
+_HEADER_ROLES: dict[str, str] = {"作者": Credit.Role.WRITER, "译者": Credit.Role.TRANSLATOR}
+_FIELD = r"[^\s=<>]{1,8}=\S.*?"
+_HEADER = re.compile(rf"\s*{_FIELD}(?:\s+{_FIELD})*\s*", re.DOTALL)
+_HEADER_FIELD = re.compile(r"([^\s=<>]{1,8})=(\S.*?)(?=\s+[^\s=<>]{1,8}=|\s*$)", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +59,39 @@ def _split_names(names: str) -> list[str]:
     return [name[:100] for name in result if name]
 
 
+def _header_fields(match: re.Match[str], bylines: list[Byline]) -> str:
+    """A SwiftGG header paragraph (``作者=Mattt 译者=雨谨 校对=…``, one field a line): its
+    ``作者=`` and ``译者=`` fields become bylines and leave it; the others stay."""
+    inner = match.group("inner")
+    fields = _HEADER_FIELD.findall(inner)
+    if "<" in inner or not _HEADER.fullmatch(inner) or not any(k in _HEADER_ROLES for k, _v in fields):
+        return match.group(0)
+    kept = []
+    for key, value in fields:
+        if key in _HEADER_ROLES:
+            names = html_lib.unescape(value).replace("\xa0", " ")
+            bylines.extend(Byline(role=_HEADER_ROLES[key], name=name) for name in _split_names(names))
+        else:
+            kept.append(f"{key}={value}")
+    return f"<p>{' '.join(kept)}</p>" if kept else ""
+
+
 def bylines_extract(html: str) -> tuple[str, list[Byline]]:
-    """Split byline paragraphs out of ``html``.
+    """Split byline paragraphs out of ``html``: ``文 | 苏建勋`` paragraphs, and the ``作者=`` /
+    ``译者=`` lines of a SwiftGG header paragraph.
 
     Returns the body without them and the bylines in reading order. Pure.
     """
-    if "|" not in html and "｜" not in html and "丨" not in html:
+    has_bars = "|" in html or "｜" in html or "丨" in html
+    if not has_bars and "=" not in html:
         return html, []
     bylines: list[Byline] = []
 
     def take(match: re.Match[str]) -> str:
+        if "=" in match.group("inner") and (header := _header_fields(match, bylines)) != match.group(0):
+            return header
+        if not has_bars:
+            return match.group(0)
         text = html_lib.unescape(_TAG.sub("", match.group("inner"))).replace("\xa0", " ")
         found = _BYLINE_TEXT.match(text)
         if not found:

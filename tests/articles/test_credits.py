@@ -41,3 +41,35 @@ def test_same_author_is_reused_across_articles():
         article_save(article=ArticleFactory.build(body="<p>文 | 苏建勋</p><p>正文</p>"))
     assert Author.objects.filter(name="苏建勋").count() == 1
     assert Credit.objects.count() == 2
+
+
+def test_swiftgg_header_lines_become_credits_and_the_other_fields_stay():
+    from articles.services.credits import bylines_extract
+
+    html = (
+        "<p>原文链接=https://nshipster.com/xcconfig/ 作者=Thomas Hanning 原文日期=2019-05-13 "
+        "译者=雨谨 校对=numbbbbb,WAMaker 定稿=Pancf</p><p>正文 a=b</p>"
+    )
+    body, bylines = bylines_extract(html)
+    assert [(b.role, b.name) for b in bylines] == [("writer", "Thomas Hanning"), ("translator", "雨谨")]
+    assert body == (
+        "<p>原文链接=https://nshipster.com/xcconfig/ 原文日期=2019-05-13 校对=numbbbbb,WAMaker 定稿=Pancf</p>"
+        "<p>正文 a=b</p>"
+    )
+    assert bylines_extract("<p>x=1 是 y=2</p>") == ("<p>x=1 是 y=2</p>", [])
+
+
+def test_an_imported_swiftgg_post_credits_its_author_and_translator(write_post):
+    from articles.models import Article
+    from articles.services.importing import posts_import
+
+    write_post(
+        "gg.md",
+        "title: Xcode Build 配置文件\ndate: 2019-10-25\n---\n原文链接=https://nshipster.com/xcconfig/\n"
+        "作者=Mattt\n原文日期=2019-05-13\n译者=雨谨、郑一一\n校对=numbbbbb,WAMaker\n定稿=Pancf\n\n正文。\n",
+    )
+    list(posts_import(inputs=[write_post.root]))
+    article = Article.objects.get()
+    credits = [(c.role, c.author.name) for c in article.credits.select_related("author").order_by("order")]
+    assert credits == [("writer", "Mattt"), ("translator", "雨谨"), ("translator", "郑一一")]
+    assert "作者=" not in article.body and "校对=numbbbbb,WAMaker" in article.body
