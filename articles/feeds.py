@@ -154,7 +154,12 @@ class LatestArticlesFeed(Feed):
         return feed
 
     def item_keys(self, item: Article) -> set[str]:
-        shown = [item, *(c.author for c in item.credits.all()), *item.categories.all(), *item.tags.all()]
+        shown = [
+            item,
+            *(c.author for c in item.credits.all()),
+            *selectors.article_categories(article=item),
+            *selectors.article_tags(article=item),
+        ]
         return {keys.object_key(obj) for obj in shown}
 
     def item_title(self, item: Article) -> str:
@@ -177,7 +182,8 @@ class LatestArticlesFeed(Feed):
         return "、".join(writers) or item.source or None
 
     def item_categories(self, item: Article) -> list[str]:
-        names = [c.name for c in item.categories.all()] + [t.name for t in item.tags.all()]
+        names = [c.name for c in selectors.article_categories(article=item)]
+        names += [t.name for t in selectors.article_tags(article=item)]
         return list(dict.fromkeys(names))
 
     def item_guid(self, item: Article) -> str:

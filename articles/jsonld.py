@@ -7,7 +7,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from articles.models import Article, Credit
-from articles.selectors import article_categories, article_projects
+from articles.selectors import article_categories, article_projects, article_tags
 
 
 def absolute_url(url: str) -> str:
@@ -61,7 +61,7 @@ def article_images(article: Article) -> list[str]:
 def article_jsonld(article: Article) -> dict:
     """``NewsArticle`` for ``article``; expects the detail selector's prefetches (no queries)."""
     categories = [c.name for c in article_categories(article=article)]
-    keywords = list(dict.fromkeys([*categories, *(t.name for t in article.tags.all())]))
+    keywords = list(dict.fromkeys([*categories, *(t.name for t in article_tags(article=article))]))
     url = absolute_url(article.get_absolute_url())
     data: dict = {
         "@context": "https://schema.org",

@@ -73,6 +73,9 @@ class Tag(UnicodeSlugTagBase):
 class CategorizedArticle(ItemBase):
     tag = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="items")
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    # The article's own spelling when it differs from the category's (Hexo keeps each post's
+    # "Hadoop" or "hadoop"; the category page groups them). Blank: the category's name.
+    name = models.CharField(_("本文写法"), max_length=100, blank=True)
 
     class Meta:
         unique_together = [("content_object", "tag")]
@@ -81,6 +84,7 @@ class CategorizedArticle(ItemBase):
 class TaggedArticle(ItemBase):
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="items")
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    name = models.CharField(_("本文写法"), max_length=100, blank=True)  # as CategorizedArticle.name
 
     class Meta:
         unique_together = [("content_object", "tag")]

@@ -47,11 +47,9 @@ def article_list_published() -> QuerySet[Article]:
 
 def article_list_for_feed() -> QuerySet[Article]:
     """Published, due articles with their bodies, credits, categories and tags (feeds)."""
-    return (
-        Article.objects.published()
-        .defer("extra")
-        .prefetch_related(_credits_prefetch(), "categories", "tags")
-        .order_by("-published_at", "-id")
+    return article_with_relations(
+        Article.objects.published().defer("extra").order_by("-published_at", "-id"),
+        relations={"credits", "categories", "tags"},
     )
 
 
@@ -91,7 +89,13 @@ def article_with_relations(
             )
         )
     if "tags" in wanted:
-        lookups.append("tags")
+        lookups.append(
+            Prefetch(
+                "taggedarticle_set",
+                queryset=TaggedArticle.objects.select_related("tag").order_by("id"),
+                to_attr="tag_links",
+            )
+        )
     if "renditions" in wanted:
         lookups.append("renditions")
     if "mentions" in wanted:
@@ -155,13 +159,33 @@ def article_list_filtered(*, filters: ArticleFilters, with_body: bool = False) -
     return queryset
 
 
+def _spelled(links) -> list:
+    # Each link row has a label instance of its own (select_related), which takes the
+    # article's own spelling: "Hadoop" on one article, "hadoop" on another, one tag page.
+    labels = []
+    for link in links:
+        if link.name:
+            link.tag.name = link.name
+        labels.append(link.tag)
+    return labels
+
+
 def article_categories(*, article: Article) -> list[Category]:
-    """The article's categories in the order they were given (no query after the detail
-    selector; one query otherwise)."""
+    """The article's categories in the order they were given, each named as the article spells
+    it (no query after the detail selector; one query otherwise)."""
     links = getattr(article, "category_links", None)
     if links is None:
         links = CategorizedArticle.objects.filter(content_object=article).select_related("tag").order_by("id")
-    return [link.tag for link in links]
+    return _spelled(links)
+
+
+def article_tags(*, article: Article) -> list[Tag]:
+    """The article's tags in the order they were given, each named as the article spells it
+    (no query after ``article_with_relations``; one query otherwise)."""
+    links = getattr(article, "tag_links", None)
+    if links is None:
+        links = TaggedArticle.objects.filter(content_object=article).select_related("tag").order_by("id")
+    return _spelled(links)
 
 
 def article_projects(*, article: Article) -> list[Project]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from articles.jsonld import absolute_url, article_images
 from articles.models import Article
-from articles.selectors import article_categories
+from articles.selectors import article_categories, article_tags
 from articles.text import truncate_chars
 
 DESCRIPTION_LENGTH = 150
@@ -90,7 +90,7 @@ def article_meta(article: Article) -> PageMeta:
         published=article.published_at,
         modified=article.updated_at,
         section=categories[0] if categories else "",
-        tags=list(dict.fromkeys([*categories, *(tag.name for tag in article.tags.all())])),
+        tags=list(dict.fromkeys([*categories, *(tag.name for tag in article_tags(article=article))])),
         feeds=[site_feed()],
         noindex=article.status != Article.Status.PUBLISHED,
     )

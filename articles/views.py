@@ -92,6 +92,10 @@ class _ArticlePage:
         return selectors.article_categories(article=self.article)
 
     @cached_property
+    def tags(self) -> list:
+        return selectors.article_tags(article=self.article)
+
+    @cached_property
     def projects(self) -> list:
         return selectors.article_projects(article=self.article)
 
@@ -110,7 +114,7 @@ class _ArticlePage:
     def keys(self) -> list[str]:
         """The article and every category, tag, author and project its page names."""
         article = self.article
-        shown = [article, *self.categories, *article.tags.all(), *self.projects]
+        shown = [article, *self.categories, *self.tags, *self.projects]
         shown += [credit.author for credit in article.credits.all()]
         return [keys.object_key(obj) for obj in shown]
 
@@ -140,6 +144,7 @@ class ArticleDetailView(TemplateView):
             article_pk=pk,
             article=SimpleLazyObject(lambda: page.article),
             categories=SimpleLazyObject(lambda: page.categories),
+            tags=SimpleLazyObject(lambda: page.tags),
             projects=SimpleLazyObject(lambda: page.projects),
             related=SimpleLazyObject(lambda: page.related),
             breadcrumbs=SimpleLazyObject(lambda: page.breadcrumbs),

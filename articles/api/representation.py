@@ -18,7 +18,7 @@ from django.utils import timezone
 from articles.feeds import absolute_links
 from articles.jsonld import absolute_url
 from articles.models import Article, Author, Category, Credit, Project, Rendition, Tag
-from articles.selectors import article_categories, article_projects
+from articles.selectors import article_categories, article_projects, article_tags
 from articles.services.images import FORMATS
 from articles.text import plain_text
 
@@ -150,7 +150,7 @@ _BUILDERS = {
     "published_at": lambda a: iso(a.published_at),
     "updated_at": lambda a: iso(a.updated_at),
     "categories": lambda a: [category_full(c) for c in article_categories(article=a)],
-    "tags": lambda a: [tag_full(t) for t in a.tags.all()],
+    "tags": lambda a: [tag_full(t) for t in article_tags(article=a)],
     "credits": lambda a: [credit_dict(c) for c in a.credits.all()],
     "head_image": head_image_dict,
     "projects": lambda a: [project_ref(p) for p in article_projects(article=a)],

@@ -19,7 +19,13 @@ from articles.services.credits import Byline, bylines_extract
 from articles.services.images import image_check, image_normalize, renditions_ensure
 from articles.services.mentions import project_links_complete, project_links_extract
 from articles.services.workflow import article_check_write
-from articles.services.writes import ArticleWrite, derived_after_write, labels_get_or_create, version_next
+from articles.services.writes import (
+    ArticleWrite,
+    derived_after_write,
+    labels_get_or_create,
+    labels_spelled,
+    version_next,
+)
 from articles.text import excerpt_from_html
 from articles.webhooks.events import article_events_record
 
@@ -63,10 +69,14 @@ def _labels_set(article: Article, attribute: str, names: Iterable[str]) -> None:
     model = Category if attribute == "categories" else Tag
     names = list(dict.fromkeys(name.strip() for name in names if name.strip()))
     labels = labels_get_or_create(model=model, names=names)
+    spelled = labels_spelled(labels, names)
     # Through taggit, one by one: its signals mark the label pages stale.
-    getattr(article, attribute).set(
-        list({labels[name.lower()].pk: labels[name.lower()] for name in names}.values())
-    )
+    manager = getattr(article, attribute)
+    by_pk = {label.pk: label for label in labels.values()}
+    manager.set([by_pk[pk] for pk in spelled])  # in the order given: the first category is the section
+    links = manager.through.objects.filter(content_object=article)
+    for tag_id, spelling in spelled.items():
+        links.filter(tag_id=tag_id).exclude(name=spelling).update(name=spelling)
 
 
 def _describe(previous: Article | None, article: Article) -> str:

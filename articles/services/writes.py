@@ -7,7 +7,8 @@
   (the importer calls it while reading, on worker processes);
 * ``version_next``: a new article is version 1, every write of an existing one adds one;
 * ``labels_get_or_create``: category and tag names resolve to labels case-insensitively (the
-  first spelling seen creates the label), so both paths group names the same way;
+  first spelling seen creates the label), so both paths group names the same way, and
+  ``labels_spelled`` keeps each article's own spelling on its link rows;
 * ``credits_derive``: bylines become credits after the ones the article keeps, one per
   (author, role), in byline order; an article rewritten from its source (an import update)
   keeps none, so its credits are exactly its bylines;
@@ -22,12 +23,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.encoding import force_str
@@ -105,6 +108,18 @@ def labels_get_or_create(*, model: type[TagBase], names: Iterable[str]) -> dict[
     return found
 
 
+def labels_spelled(labels: dict[str, TagBase], names: Iterable[str]) -> dict[int, str]:
+    """Label id -> the article's own spelling (blank when it is the label's), first one wins.
+
+    Labels group names case-insensitively (one tag page for "Hadoop" and "hadoop"), but each
+    article keeps its own spelling on its page, in feeds and JSON-LD, as Hexo does."""
+    spelled: dict[int, str] = {}
+    for name in names:
+        label = labels[name.lower()]
+        spelled.setdefault(label.pk, "" if name == label.name else name)
+    return spelled
+
+
 def labels_write(*, writes: list[ArticleWrite], replaced: list[int]) -> None:
     """Give each write's article its categories and tags (batch: no signals; the caller marks
     the page cache stale). ``replaced``: articles whose current ones go first."""
@@ -118,8 +133,10 @@ def labels_write(*, writes: list[ArticleWrite], replaced: list[int]) -> None:
         labels = labels_get_or_create(model=model, names=(n for w in given for n in getattr(w, attribute)))
         rows = []
         for write in given:
-            ids = dict.fromkeys(labels[name.lower()].pk for name in getattr(write, attribute))
-            rows.extend(through(content_object_id=write.article.pk, tag_id=tag_id) for tag_id in ids)
+            rows.extend(
+                through(content_object_id=write.article.pk, tag_id=tag_id, name=spelling)
+                for tag_id, spelling in labels_spelled(labels, getattr(write, attribute)).items()
+            )
         through.objects.bulk_create(rows)
 
 
@@ -209,6 +226,10 @@ def revisions_record(*, writes: list[ArticleWrite], user=None) -> None:
         [Revision(date_created=now, user=user, comment=w.comment) for w in writes]
     )
     types = ContentType.objects.get_for_models(Article, *(model for model, _key, _named in _FOLLOWED))
+    objects = [obj for w in writes for obj in (w.article, *followed[w.article.pk])]
+    # One serializer pass for the batch (django-reversion's "json" format is a one-item list
+    # of what the "python" serializer gives): per-object serializer runs cost more than the write.
+    data = dict(zip(map(id, objects), serializers.serialize("python", objects), strict=True))
     versions = []
     for revision, write in zip(revisions, writes, strict=True):
         for obj in (write.article, *followed[write.article.pk]):
@@ -219,7 +240,7 @@ def revisions_record(*, writes: list[ArticleWrite], user=None) -> None:
                     content_type=types[type(obj)],
                     db="default",
                     format="json",
-                    serialized_data=serializers.serialize("json", (obj,)),
+                    serialized_data=json.dumps([data[id(obj)]], cls=DjangoJSONEncoder),
                     object_repr=force_str(obj),
                 )
             )
