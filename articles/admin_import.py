@@ -53,6 +53,11 @@ class ImportForm(forms.Form):
     overwrite = forms.BooleanField(
         label=_("覆盖编辑改动"), required=False, help_text=_("也覆盖导入后被编辑在后台改动过的文章。")
     )
+    fetch_images = forms.BooleanField(
+        label=_("下载远程图片"),
+        required=False,
+        help_text=_("把题图、缩略图和项目 Logo 下载到本站（失败的可稍后用 images_fetch 重试）。"),
+    )
     publish_undated = forms.BooleanField(
         label=_("发布无日期的文章"),
         required=False,
@@ -88,6 +93,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 dry_run=form.cleaned_data["dry_run"],
                 overwrite=form.cleaned_data["overwrite"],
                 publish_undated=form.cleaned_data["publish_undated"],
+                fetch_images=form.cleaned_data["fetch_images"],
             )
         )
         report = report_build(results)

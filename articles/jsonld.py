@@ -86,7 +86,7 @@ def article_jsonld(article: Article) -> dict:
                     "@type": "Organization",
                     "name": project.name,
                     "url": project.url or absolute_url(project.get_absolute_url()),
-                    "logo": project.logo_url,
+                    "logo": absolute_url(project.logo_src) if project.logo_src else "",
                     "identifier": project.external_id,
                 }
             )

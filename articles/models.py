@@ -122,6 +122,10 @@ class Project(models.Model):
     external_id = models.CharField(_("项目 ID"), max_length=64, unique=True)
     name = models.CharField(_("名称"), max_length=200)
     logo_url = models.URLField(_("Logo 地址"), max_length=1000, blank=True)
+    # The logo brought home by ``images_fetch`` (articles.services.remote_images).
+    logo = CleanImageField(_("Logo"), upload_to="logos/%Y/%m/", blank=True)
+    # {"logo": {"url", "state": "fetched" | "failed", "error", "attempts"}}: see remote_images.
+    image_fetch = models.JSONField(default=dict, blank=True, editable=False)
     url = models.URLField(_("链接"), max_length=1000, blank=True)
     refer_type = models.CharField(_("引用类型"), max_length=16, blank=True)
     # Publication time of the newest article that described this project; its anchor's
@@ -140,6 +144,20 @@ class Project(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:project", kwargs={"external_id": self.external_id})
+
+    @property
+    def logo_src(self) -> str:
+        """The stored logo, else the remote one unless fetching it failed ("" then: pages show
+        a lettered badge instead of a broken box)."""
+        if self.logo:
+            return self.logo.url
+        return "" if remote_failed(self.image_fetch, "logo", self.logo_url) else self.logo_url
+
+
+def remote_failed(state: dict, field: str, url: str) -> bool:
+    """Whether the last ``images_fetch`` of ``url`` into ``field`` failed."""
+    entry = (state or {}).get(field) or {}
+    return bool(url) and entry.get("url") == url and entry.get("state") == "failed"
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -217,6 +235,8 @@ class Article(models.Model):
     # The version the last import wrote; a higher version means an editor changed it since.
     legacy_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     extra = models.JSONField(_("其他字段"), default=dict, blank=True)
+    # {"head_image" | "thumbnail": {"url", "state", "error", "attempts"}}: see remote_images.
+    image_fetch = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -242,14 +262,21 @@ class Article(models.Model):
 
     @property
     def head_image_src(self) -> str:
-        """The stored head image if there is one, else the imported remote URL."""
-        return self.head_image.url if self.head_image else self.head_image_url
+        """The stored head image if there is one, else the imported remote URL unless fetching
+        it failed (then none: a missing head image is omitted, never a broken box)."""
+        if self.head_image:
+            return self.head_image.url
+        return (
+            "" if remote_failed(self.image_fetch, "head_image", self.head_image_url) else self.head_image_url
+        )
 
     @property
     def thumbnail_src(self) -> str:
         if self.thumbnail:
             return self.thumbnail.url
-        return self.thumbnail_url or self.head_image_src
+        if self.thumbnail_url and not remote_failed(self.image_fetch, "thumbnail", self.thumbnail_url):
+            return self.thumbnail_url
+        return self.head_image_src
 
 
 class Credit(models.Model):

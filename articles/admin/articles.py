@@ -11,7 +11,7 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.csp import CSP
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
@@ -23,6 +23,7 @@ from articles.pictures import thumbnail_picture
 from articles.services.articles import article_save
 from articles.services.autosave import autosave_discard, autosave_get, autosave_store
 from articles.services.publishing import article_publish, article_submit_for_review, article_unpublish
+from articles.services.remote_images import remote_image_state_text
 from articles.services.workflow import user_can_edit, user_can_publish
 
 
@@ -114,7 +115,7 @@ class ArticleAdmin(VersionAdmin):
     list_select_related = ["created_by"]
     search_fields = ["title", "excerpt", "credits__author__name"]
     date_hierarchy = "published_at"
-    readonly_fields = ["head_image_preview", "legacy_path", "legacy_permalink", "version"]
+    readonly_fields = ["head_image_preview", "remote_images", "legacy_path", "legacy_permalink", "version"]
     actions = ["publish_selected", "unpublish_selected", "submit_selected"]
     list_per_page = 50
     history_latest_first = True
@@ -133,6 +134,7 @@ class ArticleAdmin(VersionAdmin):
                 "fields": [
                     "head_image",
                     "head_image_preview",
+                    "remote_images",
                     "head_image_alt",
                     "head_image_focal_x",
                     "head_image_focal_y",
@@ -176,6 +178,25 @@ class ArticleAdmin(VersionAdmin):
         return "、".join(f"{c.get_role_display()} {c.author.name}" for c in obj.credits.all())
 
     @admin.display(description=_("题图预览"))
+    @admin.display(description=_("远程图片"))
+    def remote_images(self, obj: Article) -> str:
+        """The imported remote URLs and whether images_fetch brought them home."""
+        rows = [
+            (label, url, remote_image_state_text(obj, name))
+            for label, name, url in (
+                (_("题图"), "head_image", obj.head_image_url),
+                (_("缩略图"), "thumbnail", obj.thumbnail_url),
+            )
+            if url
+        ]
+        if not rows:
+            return "—"
+        return format_html_join(
+            "",
+            '<p class="remote-image">{}：<a href="{}" rel="noopener noreferrer">{}</a><br>{}</p>',
+            ((label, url, url, state) for label, url, state in rows),
+        )
+
     def head_image_preview(self, obj: Article) -> str:
         if not obj.head_image_src:
             return "—"

@@ -240,7 +240,7 @@ def revisions_record(*, writes: list[ArticleWrite], user=None) -> None:
                     content_type=types[type(obj)],
                     db="default",
                     format="json",
-                    serialized_data=json.dumps([data[id(obj)]], cls=DjangoJSONEncoder),
+                    serialized_data=json.dumps([data[id(obj)]], cls=DjangoJSONEncoder, ensure_ascii=False),
                     object_repr=force_str(obj),
                 )
             )

@@ -125,9 +125,11 @@ def test_a_failed_download_keeps_the_remote_url_with_a_warning(
     assert result.status == "created"
     (warning,) = result.warnings
     assert warning.startswith(f"headimg 图片 {url} 未能下载（") and reason in warning
-    assert warning.endswith("继续使用远程地址")
+    assert warning.endswith("可稍后运行 images_fetch 重试")
     article = Article.objects.get()
-    assert not article.head_image and article.head_image_src == url
+    # The remote URL is kept (images_fetch tries it again); pages omit the failed image.
+    assert not article.head_image and article.head_image_url == url and article.head_image_src == ""
+    assert article.image_fetch["head_image"]["state"] == "failed"
 
 
 def test_a_body_larger_than_the_limit_is_cut_off_even_without_content_length(
@@ -159,7 +161,7 @@ def test_only_http_urls_are_fetched(write_post):
     write(write_post, "ftp://example.com/a.png")
     (result,) = run(write_post.root, fetch_images=True)
     assert result.warnings == [
-        "headimg 图片 ftp://example.com/a.png 未能下载（不是 http(s) 地址）：继续使用远程地址"
+        "headimg 图片 ftp://example.com/a.png 未能下载（不是 http(s) 地址）：可稍后运行 images_fetch 重试"
     ]
 
 

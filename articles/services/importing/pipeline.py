@@ -21,7 +21,6 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from articles.caching import content_changed
-from articles.models import Article
 from articles.services.importing.identity import (
     ImportRun,
     Wanted,
@@ -30,7 +29,6 @@ from articles.services.importing.identity import (
     import_action,
     skipped_warning,
 )
-from articles.services.importing.images import ImageLimits, article_images_fetch
 from articles.services.importing.parsing import Outcome, ParseJob, PostParser
 from articles.services.importing.reading import LegacyPost, content_digest
 from articles.services.importing.results import ImportResult, PostError
@@ -96,19 +94,20 @@ def _write(posts: list[LegacyPost], run: ImportRun, options: dict) -> list[Impor
 
 
 def _images_fetch(results: list[ImportResult]) -> bool:
-    ids = [r.article_id for r in results if r.article_id and r.status in ("created", "updated", "unchanged")]
-    fields = ("id", "head_image", "head_image_url", "thumbnail", "thumbnail_url")
-    by_id = {r.article_id: r for r in results}
-    fetched = False
-    limits = ImageLimits.from_settings()
-    for article in Article.objects.filter(pk__in=ids).only(*fields):
-        wanted = (article.head_image_url and not article.head_image) or (
-            article.thumbnail_url and not article.thumbnail
-        )
-        if wanted:
-            by_id[article.pk].warnings.extend(article_images_fetch(article=article, limits=limits))
-            fetched = fetched or bool(article.head_image or article.thumbnail)
-    return fetched
+    """Bring the batch's remote images (and its projects' logos) home; failures are warnings."""
+    # remote_images builds on importing.images: imported here, not at the package's import.
+    from articles.services.remote_images import remote_images_fetch, remote_images_pending
+
+    by_id = {r.article_id: r for r in results if r.article_id and r.status != "failed"}
+    report = remote_images_fetch(images=remote_images_pending(article_ids=list(by_id)))
+    for image, error in report.failed:
+        if image.field in ("head_image", "thumbnail") and image.owner.pk in by_id:
+            key = "headimg" if image.field == "head_image" else "thumbnail"
+            by_id[image.owner.pk].warnings.append(
+                _("%(field)s 图片 %(url)s 未能下载（%(error)s）：可稍后运行 images_fetch 重试")
+                % {"field": key, "url": image.url, "error": error}
+            )
+    return bool(report.fetched)
 
 
 @dataclass(slots=True)
