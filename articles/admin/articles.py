@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.db.models.functions import Now
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.csp import CSP
@@ -22,6 +22,7 @@ from articles.models import Article, Credit, ProjectMention
 from articles.pictures import thumbnail_picture
 from articles.services.articles import article_save
 from articles.services.autosave import autosave_discard, autosave_get, autosave_store
+from articles.services.exporting import articles_export_zip
 from articles.services.publishing import article_publish, article_submit_for_review, article_unpublish
 from articles.services.remote_images import remote_image_state_text
 from articles.services.workflow import user_can_edit, user_can_publish
@@ -116,7 +117,7 @@ class ArticleAdmin(VersionAdmin):
     search_fields = ["title", "excerpt", "credits__author__name"]
     date_hierarchy = "published_at"
     readonly_fields = ["head_image_preview", "remote_images", "legacy_path", "legacy_permalink", "version"]
-    actions = ["publish_selected", "unpublish_selected", "submit_selected"]
+    actions = ["publish_selected", "unpublish_selected", "submit_selected", "export_selected"]
     list_per_page = 50
     history_latest_first = True
     object_history_template = "admin/articles/article/object_history.html"
@@ -268,6 +269,12 @@ class ArticleAdmin(VersionAdmin):
                 % {"count": refused},
                 messages.WARNING,
             )
+
+    @admin.action(description=_("导出所选文章（Hexo .zip）"))
+    def export_selected(self, request, queryset) -> HttpResponse:
+        response = HttpResponse(articles_export_zip(articles=queryset), content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="masthead-export.zip"'
+        return response
 
     @admin.action(description=_("发布所选文章"), permissions=["publish"])
     def publish_selected(self, request, queryset) -> None:

@@ -60,12 +60,13 @@ MORE_EXCERPT_LENGTH = 500
 KNOWN_KEYS = frozenset(
     {
         "title", "date", "updated", "categories", "tags", "author", "headimg", "thumbnail",
-        "comments", "published", "permalink", "excerpt",
+        "comments", "published", "permalink", "excerpt", "status",
     }
 )  # fmt: skip
 # Strings YAML 1.1 read as false; YAML 1.2 (and so Hexo) reads them as true-ish strings.
 _YAML11_FALSE = frozenset({"no", "No", "NO", "off", "Off", "OFF"})
 _NEWLINES = re.compile(r"\s*\n\s*")
+_STATUSES = frozenset({"draft", "review", "published", "unpublished"})  # Article.Status values
 
 
 @dataclass(slots=True)
@@ -93,6 +94,7 @@ class LegacyPost:
     fingerprint: str = ""  # identity.post_fingerprint of its own title and date, if it has one
     permalink_own: bool = False  # the permalink is the front matter's
     date_unverified: bool = False  # no usable date: published_at is the file's time
+    status: str = ""  # Masthead's own "status" key (an export read back), else ""
 
 
 def content_digest(raw: bytes) -> str:
@@ -330,4 +332,5 @@ def post_parse(*, path: str, raw: bytes, mtime: datetime, digest: str | None = N
         fingerprint=post_fingerprint(title=title, published_at=own_date) if own_date else "",
         permalink_own=permalink_own,
         date_unverified=own_date is None,
+        status=status if (status := js_string(data.get("status"))) in _STATUSES else "",
     )

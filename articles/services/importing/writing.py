@@ -49,6 +49,8 @@ def undated_warning() -> str:
 
 
 def _status(post: LegacyPost, publish_undated: bool) -> str:
+    if post.status and not post.date_unverified:
+        return post.status  # written by an export: the status it had
     if post.is_draft:
         return Article.Status.DRAFT
     if post.date_unverified and not publish_undated:

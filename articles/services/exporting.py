@@ -1,0 +1,128 @@
+"""Exporting articles as Hexo posts, so a newsroom can leave as easily as it came.
+
+``articles_export`` writes each article as ``<key>.md`` (its import key when it has one,
+``_posts/<id>.md`` otherwise): YAML front matter Hexo's own parser reads (title, ``date`` and
+``updated`` with their offset, ``categories`` and ``tags`` in the article's own spelling,
+``permalink`` when it was the post's own, ``headimg`` / ``thumbnail``, ``published: false`` for
+anything not published and Masthead's ``status`` so that it comes back), then the credits as
+byline paragraphs (``<p>文 | 苏建勋</p>``, one per credit, in credit order) and the cleaned body
+as stored (``project-link`` anchors with their ``data-*`` attributes). Stored head images and
+thumbnails are copied beside the post (``<stem>/head.<ext>``). Importing the export into an
+empty database gives the same articles, statuses, dates, credits, projects, mentions and bodies.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import yaml
+from django.utils import timezone
+
+from articles.models import Article, Credit
+from articles.selectors import article_categories, article_tags, article_with_relations
+from articles.services.dates import site_timezone
+
+# The byline label written for each credit role (read back by credits.BYLINE_ROLES).
+ROLE_LABELS = {
+    Credit.Role.WRITER: "文",
+    Credit.Role.REPORTER: "记者",
+    Credit.Role.EDITOR: "编辑",
+    Credit.Role.PHOTO: "摄影",
+    Credit.Role.SOURCE: "来源",
+    Credit.Role.TRANSLATOR: "译者",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedFile:
+    path: str  # relative, "/"-separated
+    data: bytes
+
+
+def _timestamp(moment) -> str:
+    # Unquoted YAML timestamp with its offset: Hexo (and our reader) keep the instant.
+    return timezone.localtime(moment, site_timezone()).isoformat()
+
+
+def _front_matter(article: Article) -> str:
+    data: dict = {"title": article.title}
+    lines = []
+    categories = [c.name for c in article_categories(article=article)]
+    tags = [t.name for t in article_tags(article=article)]
+    if categories:
+        data["categories"] = categories
+    if tags:
+        data["tags"] = tags
+    if article.status != Article.Status.PUBLISHED:
+        data["published"] = False
+    data["status"] = article.status
+    if article.legacy_permalink_own and article.legacy_permalink:
+        data["permalink"] = article.legacy_permalink
+    for key, value in (
+        ("headimg", article.head_image_url),
+        ("thumbnail", article.thumbnail_url),
+        ("author", article.source),
+        ("excerpt", article.excerpt),
+    ):
+        if value:
+            data[key] = value
+    if not article.comments_enabled:
+        data["comments"] = False
+    dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+    if article.published_at is not None:
+        lines.append(f"date: {_timestamp(article.published_at)}")
+    lines.append(f"updated: {_timestamp(article.updated_at)}")
+    return "---\n" + dumped + "\n".join(lines) + "\n---\n"
+
+
+def _bylines(article: Article) -> str:
+    return "".join(
+        f"<p>{ROLE_LABELS[credit.role]} | {html.escape(credit.author.name)}</p>"
+        for credit in article.credits.all()
+        if credit.role in ROLE_LABELS
+    )
+
+
+def article_key(article: Article) -> str:
+    """Where the article's post goes in an export (its import key when it has one)."""
+    key = article.legacy_path or f"_posts/{article.pk}.md"
+    return key if key.lower().endswith((".md", ".markdown")) else key + ".md"
+
+
+def article_export(*, article: Article) -> list[ExportedFile]:
+    """The files of one article's Hexo post (the post, and its stored images beside it)."""
+    key = article_key(article)
+    files = [ExportedFile(key, (_front_matter(article) + _bylines(article) + article.body + "\n").encode())]
+    stem = str(PurePosixPath(key).with_suffix(""))
+    for name, field_file in (("head", article.head_image), ("thumbnail", article.thumbnail)):
+        if field_file:
+            with field_file.open("rb") as handle:
+                files.append(
+                    ExportedFile(f"{stem}/{name}{PurePosixPath(field_file.name).suffix}", handle.read())
+                )
+    return files
+
+
+def articles_export(*, articles: Iterable[Article] | None = None) -> Iterable[ExportedFile]:
+    """Every file of an export of ``articles`` (default: all), article by article."""
+    queryset = (
+        Article.objects.all() if articles is None else Article.objects.filter(pk__in=[a.pk for a in articles])
+    )
+    for article in article_with_relations(
+        queryset.order_by("pk"), relations={"credits", "categories", "tags"}
+    ):
+        yield from article_export(article=article)
+
+
+def articles_export_zip(*, articles: Iterable[Article]) -> bytes:
+    """An export of ``articles`` as a ``.zip`` archive (the admin action)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in articles_export(articles=articles):
+            archive.writestr(file.path, file.data)
+    return buffer.getvalue()
