@@ -16,6 +16,7 @@ from django.db.models.functions import Now, TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from articles.hexo.permalinks import legacy_permalink_candidates
 from articles.models import (
     Article,
     Author,
@@ -27,7 +28,6 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
-from articles.permalinks import legacy_permalink_candidates
 from articles.services.workflow import user_can_publish
 
 

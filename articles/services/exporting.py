@@ -20,12 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-import yaml
-from django.utils import timezone
-
+from articles.hexo.frontmatter import front_matter_write
 from articles.models import Article, Credit
 from articles.selectors import article_categories, article_tags, article_with_relations
-from articles.services.dates import site_timezone
 
 # The byline label written for each credit role (read back by credits.BYLINE_ROLES).
 ROLE_LABELS = {
@@ -44,14 +41,8 @@ class ExportedFile:
     data: bytes
 
 
-def _timestamp(moment) -> str:
-    # Unquoted YAML timestamp with its offset: Hexo (and our reader) keep the instant.
-    return timezone.localtime(moment, site_timezone()).isoformat()
-
-
 def _front_matter(article: Article) -> str:
     data: dict = {"title": article.title}
-    lines = []
     categories = [c.name for c in article_categories(article=article)]
     tags = [t.name for t in article_tags(article=article)]
     if categories:
@@ -73,11 +64,8 @@ def _front_matter(article: Article) -> str:
             data[key] = value
     if not article.comments_enabled:
         data["comments"] = False
-    dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
-    if article.published_at is not None:
-        lines.append(f"date: {_timestamp(article.published_at)}")
-    lines.append(f"updated: {_timestamp(article.updated_at)}")
-    return "---\n" + dumped + "\n".join(lines) + "\n---\n"
+    timestamps = {"date": article.published_at} if article.published_at is not None else {}
+    return front_matter_write(data=data, timestamps={**timestamps, "updated": article.updated_at})
 
 
 def _bylines(article: Article) -> str:

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from articles.services.dates import parse_date
+from articles.hexo.dates import parse_date
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

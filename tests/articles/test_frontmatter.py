@@ -2,7 +2,7 @@ import functools
 
 import pytest
 
-from articles.services.frontmatter import (
+from articles.hexo.frontmatter import (
     MAX_DEPTH,
     MAX_NODES,
     FrontMatterError,

@@ -4,8 +4,8 @@ from urllib.parse import quote
 
 import pytest
 
+from articles.hexo.permalinks import legacy_permalink_candidates
 from articles.models import Article
-from articles.permalinks import legacy_permalink_candidates
 from articles.services.importing import posts_import
 from tests.factories import ArticleFactory
 

@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from articles.canonical import html_canonicalize
+from articles.hexo.dates import parse_date
+from articles.hexo.frontmatter import FrontMatter, FrontMatterError, front_matter_read
 from articles.sanitize import clean_html, clean_html_uncanonical
-from articles.services.dates import parse_date
-from articles.services.frontmatter import FrontMatter, FrontMatterError, front_matter_read
 from articles.services.importing.reading import LegacyPost, post_parse
 from articles.services.importing.results import PostError
 from articles.services.mentions import project_links_extract

@@ -1,12 +1,12 @@
 """Reading one legacy file into a ``LegacyPost``, as Hexo reads it. Pure: no database access.
 
 * Encoding: UTF-8 (a BOM is dropped); otherwise GB18030 with a warning; otherwise a failure.
-* Front matter: ``articles.services.frontmatter`` (Hexo's split rules, YAML 1.2 core, ``;;;`` JSON).
+* Front matter: ``articles.hexo.frontmatter`` (Hexo's split rules, YAML 1.2 core, ``;;;`` JSON).
 * Values as JavaScript sees them: a number title ``1950`` is the string ``"1950"``; ``published``
   and ``comments`` are cast as Hexo's database casts booleans (only ``false``, ``"false"``, ``0``,
   ``"0"`` and ``""`` are false), so ``published: no`` (a string in YAML 1.2) stays published,
   with a warning.
-* Dates: ``articles.services.dates``; a missing or unparseable ``date`` is the file's
+* Dates: ``articles.hexo.dates``; a missing or unparseable ``date`` is the file's
   modification time, with a warning, and the post is ``date_unverified`` (the writer imports it
   for review instead of publishing it); ``updated`` is the modified date.
 * Identity: the post's ``key`` and ``fingerprint`` (``identity``), so the writer can tell which
@@ -35,12 +35,13 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from articles.deadline import deadline_check
-from articles.permalinks import legacy_permalink_build, permalink_normalize
+from articles.hexo.dates import parse_date
+from articles.hexo.frontmatter import FrontMatterError, front_matter_read
+from articles.hexo.permalinks import legacy_permalink_build, permalink_normalize
+from articles.hexo.values import hexo_bool, js_string
 from articles.sanitize import clean_html_uncanonical
 from articles.services.articles import body_prepare
 from articles.services.credits import Byline, bylines_extract
-from articles.services.dates import parse_date
-from articles.services.frontmatter import FrontMatterError, front_matter_read
 from articles.services.importing.bodies import body_render
 from articles.services.importing.identity import identity_key, post_fingerprint
 from articles.services.importing.results import NotAPostError, PostError
@@ -99,32 +100,6 @@ class LegacyPost:
 
 def content_digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
-
-
-def js_string(value: object) -> str:
-    """``String(value)`` as JavaScript (and so Hexo) writes it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Infinity" if value > 0 else "-Infinity"
-        return str(int(value)) if value.is_integer() and abs(value) < 1e21 else repr(value)
-    if isinstance(value, list | tuple):
-        return ",".join(js_string(item) for item in value)
-    return str(value)
-
-
-def hexo_bool(value: object, *, default: bool) -> bool:
-    """A boolean as Hexo's database (warehouse) casts it."""
-    if value is None:
-        return default
-    if value in ("false", "0"):
-        return False
-    return bool(value)
 
 
 def _names(value: object) -> list[str]:

@@ -33,7 +33,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.services.dates import site_timezone
+from articles.hexo.dates import site_timezone
 from articles.services.importing.reading import PATH_MAX
 from articles.services.importing.results import PostError
 from articles.services.importing.zipnames import zip_open

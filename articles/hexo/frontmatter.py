@@ -3,7 +3,7 @@
 Forms (hexo-front-matter's own regexes): ``---``/``;;;`` opening and closing separators; the
 "new" form with no opening separator (``title: x\n---\nbody``); ``;;;`` JSON without braces.
 YAML is read with the YAML 1.2 core schema, as Hexo's ``yaml`` package does: ``12_00``, ``on``
-and ``yes`` stay strings, and timestamps stay strings for ``articles.services.dates``.
+and ``yes`` stay strings, and timestamps stay strings for ``articles.hexo.dates``.
 
 Hostile front matter is refused before any data is built (``FrontMatterLimitError``): libyaml's
 composer recurses once per nesting level (30,000 levels overflow the C stack: SIGSEGV, which no
@@ -20,10 +20,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import yaml
 import yamlcore
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from articles.hexo.dates import site_timezone
 
 try:  # libyaml is much faster; the pure-Python loader behaves the same.
     _Loader = yamlcore.CCoreLoader
@@ -239,3 +243,15 @@ def front_matter_read(text: str) -> FrontMatter:
         separator=separator,
         prefix_separator=prefixed,
     )
+
+
+def front_matter_write(*, data: dict, timestamps: dict[str, datetime]) -> str:
+    """``---`` YAML front matter Hexo reads back as ``data``, then ``timestamps`` as unquoted
+    YAML timestamps in the site time zone with their offset (Hexo and ``parse_date`` keep the
+    instant). Pure."""
+    dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+    lines = [
+        f"{key}: {timezone.localtime(moment, site_timezone()).isoformat()}"
+        for key, moment in timestamps.items()
+    ]
+    return "---\n" + dumped + "".join(line + "\n" for line in lines) + "---\n"

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.utils import timezone
 
-from articles.services.dates import site_timezone
+from articles.hexo.dates import site_timezone
 
 _PLACEHOLDER = re.compile(
     r":(i_month|i_day|post_title|category|year|month|day|hour|minute|second|title|name|hash|id)"
