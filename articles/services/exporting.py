@@ -58,7 +58,8 @@ def _front_matter(article: Article) -> str:
         ("headimg", article.head_image_url),
         ("thumbnail", article.thumbnail_url),
         ("author", article.source),
-        ("excerpt", article.excerpt),
+        # Hexo's excerpt is HTML (and the importer reads it as such): text stays text.
+        ("excerpt", html.escape(article.excerpt, quote=False)),
     ):
         if value:
             data[key] = value
