@@ -2,6 +2,12 @@
 and project. Items carry the full cleaned body (``content:encoded`` in RSS, ``content`` in
 Atom), the excerpt as summary, the writers as author and the categories and tags.
 
+What each field carries: feed readers render RSS ``description`` and ``content:encoded`` and
+Atom ``summary``/``content`` of ``type="html"`` as HTML, so those carry only HTML that went
+through the one allowlist (``clean_html``, again at render time: a body stored before a rule
+was added is cleaned by the rule too) or plain text escaped as HTML (the excerpt, the channel
+description). Titles, author names and categories are plain text, written as XML text.
+
 Each item's XML is a cached fragment (``articles.caching.fragments``) keyed on the article,
 its authors, categories and tags: a feed whose items are cached reads only their ids from the
 database. The feed declares the list it shows (surrogate keys) for the page cache and CDNs.
@@ -17,6 +23,7 @@ from io import StringIO
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
@@ -25,6 +32,7 @@ from articles.caching import keys
 from articles.caching.fragments import fragments_get, fragments_set
 from articles.jsonld import absolute_url
 from articles.models import Article, Credit
+from articles.sanitize import clean_html
 
 # Root-relative links and images in a body (uploads under /media/, links to other articles)
 # are made absolute: a feed reader does not know which site an entry came from.
@@ -68,8 +76,22 @@ class _CachedItems:
         return out.getvalue()
 
 
+def html_from_text(text: str) -> str:
+    """Plain ``text`` as HTML that shows it as it is (for HTML-typed feed fields)."""
+    return escape(text or "")
+
+
 class FullContentRssFeed(_CachedItems, Rss201rev2Feed):
-    """RSS 2.0 with the article body in ``content:encoded``."""
+    """RSS 2.0 with the article body in ``content:encoded``. The channel ``description`` is
+    read as HTML by most readers: the plain text given is escaped."""
+
+    def add_root_elements(self, handler) -> None:
+        plain = self.feed["description"]
+        self.feed["description"] = html_from_text(plain)
+        try:
+            super().add_root_elements(handler)
+        finally:
+            self.feed["description"] = plain
 
     def rss_attributes(self) -> dict:
         return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
@@ -161,10 +183,11 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return item.excerpt
+        # RSS description and Atom summary type="html" are HTML: the plain excerpt, escaped.
+        return html_from_text(item.excerpt)
 
     def item_extra_kwargs(self, item: Article) -> dict:
-        return {"content": absolute_links(item.body)}
+        return {"content": absolute_links(clean_html(item.body))}
 
     def item_pubdate(self, item: Article):
         return item.published_at
