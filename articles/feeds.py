@@ -230,7 +230,7 @@ class _OwnedFeed(LatestArticlesFeed):
 
 class CategoryFeed(_OwnedFeed):
     def get_object(self, request, slug: str):
-        return selectors.category_get(slug=slug)
+        return selectors.category_get_published(slug=slug)
 
     def description(self, obj=None) -> str:
         return _("%(name)s 分类下的最新文章") % {"name": obj.name}
@@ -245,7 +245,7 @@ class CategoryAtomFeed(CategoryFeed):
 
 class AuthorFeed(_OwnedFeed):
     def get_object(self, request, slug: str):
-        return selectors.author_get(slug=slug)
+        return selectors.author_get_published(slug=slug)
 
     def description(self, obj=None) -> str:
         return obj.bio or _("%(name)s 的文章") % {"name": obj.name}
@@ -260,7 +260,7 @@ class AuthorAtomFeed(AuthorFeed):
 
 class ProjectFeed(_OwnedFeed):
     def get_object(self, request, external_id: str):
-        return selectors.project_get(external_id=external_id)
+        return selectors.project_get_published(external_id=external_id)
 
     def description(self, obj=None) -> str:
         return _("提及 %(name)s 的文章") % {"name": obj.name}

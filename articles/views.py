@@ -200,7 +200,7 @@ class CategoryView(_OwnedListView):
     feed_route = "category"
 
     def get_owner(self):
-        return selectors.category_get(slug=self.kwargs["slug"])
+        return selectors.category_get_published(slug=self.kwargs["slug"])
 
     def owner_articles(self, owner):
         return selectors.category_articles(category=owner)
@@ -214,7 +214,7 @@ class TagView(_OwnedListView):
     context_owner_name = "tag"
 
     def get_owner(self):
-        return selectors.tag_get(slug=self.kwargs["slug"])
+        return selectors.tag_get_published(slug=self.kwargs["slug"])
 
     def owner_articles(self, owner):
         return selectors.tag_articles(tag=owner)
@@ -229,7 +229,7 @@ class AuthorView(_OwnedListView):
     feed_route = "author"
 
     def get_owner(self):
-        return selectors.author_get(slug=self.kwargs["slug"])
+        return selectors.author_get_published(slug=self.kwargs["slug"])
 
     def owner_articles(self, owner):
         return selectors.author_articles(author=owner)
@@ -244,7 +244,7 @@ class ProjectView(_OwnedListView):
     feed_route = "project"
 
     def get_owner(self):
-        return selectors.project_get(external_id=self.kwargs["external_id"])
+        return selectors.project_get_published(external_id=self.kwargs["external_id"])
 
     def owner_articles(self, owner):
         return selectors.project_articles(project=owner)
