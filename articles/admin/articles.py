@@ -123,7 +123,8 @@ class ArticleAdmin(VersionAdmin):
 
     def _reversion_order_version_queryset(self, request, queryset):
         # The recover page lists deleted articles: writers see only their own.
-        return super()._reversion_order_version_queryset(request, deleted_versions_for(queryset, user=request.user))
+        visible = deleted_versions_for(queryset, user=request.user)
+        return super()._reversion_order_version_queryset(request, visible)
 
     def recover_view(self, request, version_id, extra_context=None):
         deleted = Version.objects.get_deleted(self.model)

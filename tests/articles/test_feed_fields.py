@@ -83,7 +83,7 @@ def _feed_urls(category, author, project) -> list[str]:
 
 
 def test_every_html_field_of_every_feed_carries_only_cleaned_html(client, hostile_article):
-    article, category, author, project = hostile_article
+    _article, category, author, project = hostile_article
     for url in _feed_urls(category, author, project):
         feed = feed_entries(client, url)
         (entry,) = feed.entries
@@ -96,7 +96,6 @@ def test_every_html_field_of_every_feed_carries_only_cleaned_html(client, hostil
 
 
 def test_plain_text_feed_fields_stay_plain_text(client, hostile_article):
-    article, category, author, project = hostile_article
     feed = feed_entries(client, "/feed/atom/")
     (entry,) = feed.entries
     assert entry.title == "标题 <b>粗</b>"
