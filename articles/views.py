@@ -21,6 +21,7 @@ from articles.caching import fragments, keys
 from articles.jsonld import article_jsonld, breadcrumbs_jsonld
 from articles.models import Article
 from articles.pagination import DeepPaginator
+from articles.publication_dates import PUBLICATION_YEAR_MAX, PUBLICATION_YEAR_MIN
 from articles.seo import FeedLink, article_meta, list_meta
 
 
@@ -282,6 +283,8 @@ class ArchiveMonthView(ArticleListView):
             self.month = date(int(self.kwargs["year"]), int(self.kwargs["month"]), 1)
         except ValueError as error:
             raise Http404(_("没有这个月份")) from error
+        if not PUBLICATION_YEAR_MIN <= self.month.year <= PUBLICATION_YEAR_MAX:
+            raise Http404(_("没有这个月份"))
         return selectors.archive_articles(year=self.month.year, month=self.month.month)
 
     def page_title(self) -> str:

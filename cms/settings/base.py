@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL and other control characters in a path or query: 400 before anything reads them.
+    "cms.middleware.HostileRequestMiddleware",
     # Anonymous cache hits are answered here, before sessions, auth, CSRF and messages run.
     "articles.page_cache.PageCacheMiddleware",
     # A database outage answers 503 with Retry-After instead of a 500 (cms/middleware.py).
