@@ -28,6 +28,14 @@ from tests.servers import REPO, Instance, collectstatic, moto_server, production
 
 BUCKET = "masthead-shared"
 PASSWORD = "shared-instances-password-1"
+# Production requires a second factor of superusers: the admin gets recovery codes to log in with.
+RECOVERY_CODES = [f"code{n:04d}" for n in range(10)]
+_ENROL = (
+    "from django.contrib.auth import get_user_model; "
+    "from django_otp.plugins.otp_static.models import StaticDevice; "
+    "device = StaticDevice.objects.create(user=get_user_model().objects.get(username='admin'), name='test'); "
+    f"[device.token_set.create(token=code) for code in {RECOVERY_CODES!r}]"
+)
 
 
 def _database(tmp_path) -> tuple[str, callable]:
@@ -90,6 +98,7 @@ def instances(tmp_path_factory):
         _manage(env, "migrate", "--noinput")
         _manage(env, "import_markdown", "demo/posts")
         _manage(env, "ensure_superuser")
+        _manage(env, "shell", "-c", _ENROL)
         collectstatic(env)
         first = Instance({**env, "ACCESS_LOG": str(root / "first-access.log")}, log=root / "first.log")
         second = Instance(env, log=root / "second.log")
@@ -174,9 +183,8 @@ class AdminSession:
         self.cookies: dict[str, str] = {}
         status, _h, body = self.request("/admin/login/")
         token = self._token(body)
-        status, _h, _b = self.request(
-            "/admin/login/", data={"username": "admin", "password": PASSWORD, "csrfmiddlewaretoken": token}
-        )
+        login = {"username": "admin", "password": PASSWORD, "otp_token": RECOVERY_CODES.pop(), "csrfmiddlewaretoken": token}
+        status, _h, _b = self.request("/admin/login/", data=login)
         assert status == 302 and "sessionid" in self.cookies, "signed in"
 
     def _token(self, body: bytes) -> str:
