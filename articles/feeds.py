@@ -6,7 +6,8 @@ What each field carries: feed readers render RSS ``description`` and ``content:e
 Atom ``summary``/``content`` of ``type="html"`` as HTML, so those carry only HTML that went
 through the one allowlist (``clean_html``, again at render time: a body stored before a rule
 was added is cleaned by the rule too) or plain text escaped as HTML (the excerpt, the channel
-description). Titles, author names and categories are plain text, written as XML text.
+description). RSS titles are escaped the same way (readers render them as HTML when they look
+like it); Atom titles, author names and categories are plain text, written as XML text.
 
 Each item's XML is a cached fragment (``articles.caching.fragments``) keyed on the article,
 its authors, categories and tags: a feed whose items are cached reads only their ids from the
@@ -16,6 +17,8 @@ database. The feed declares the list it shows (surrogate keys) for the page cach
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 from io import StringIO
@@ -82,24 +85,36 @@ def html_from_text(text: str) -> str:
 
 
 class FullContentRssFeed(_CachedItems, Rss201rev2Feed):
-    """RSS 2.0 with the article body in ``content:encoded``. The channel ``description`` is
-    read as HTML by most readers: the plain text given is escaped."""
+    """RSS 2.0 with the article body in ``content:encoded``.
 
-    def add_root_elements(self, handler) -> None:
-        plain = self.feed["description"]
-        self.feed["description"] = html_from_text(plain)
-        try:
-            super().add_root_elements(handler)
-        finally:
-            self.feed["description"] = plain
+    RSS does not say whether ``title`` and ``description`` are text or HTML, and readers (and
+    feedparser) render them as HTML when they look like it: the plain text given for them is
+    escaped, so ``<script>`` in a title or a category's name reads as text everywhere.
+    """
 
     def rss_attributes(self) -> dict:
         return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
 
+    def add_root_elements(self, handler) -> None:
+        with _escaped(self.feed, "title", "description"):
+            super().add_root_elements(handler)
+
     def add_item_elements(self, handler, item) -> None:
-        super().add_item_elements(handler, item)
+        with _escaped(item, "title"):
+            super().add_item_elements(handler, item)
         if item.get("content"):
             handler.addQuickElement("content:encoded", item["content"])
+
+
+@contextmanager
+def _escaped(values: dict, *names: str) -> Iterator[None]:
+    """``values[name]`` as HTML showing the plain text, while a generator writes them."""
+    plain = {name: values[name] for name in names}
+    values.update({name: html_from_text(text) for name, text in plain.items() if text})
+    try:
+        yield
+    finally:
+        values.update(plain)
 
 
 class FullContentAtomFeed(_CachedItems, Atom1Feed):

@@ -107,3 +107,12 @@ def test_a_markdown_code_span_in_the_first_paragraph_is_text_in_the_feed(client,
     for url in ("/feed/", "/feed/atom/"):
         (entry,) = feed_entries(client, url).entries
         assert not [tag for tag, _ in elements(entry.summary) if tag == "script"]
+
+
+def test_rss_titles_are_escaped_so_readers_that_render_them_as_html_show_the_text(client, hostile_article):
+    feed = feed_entries(client, "/feed/")
+    (entry,) = feed.entries
+    assert [tag for tag, _ in elements(entry.title)] == []
+    assert entry.title == "标题 &lt;b&gt;粗&lt;/b&gt;"  # HTML that shows "标题 <b>粗</b>"
+    category_feed = feed_entries(client, "/categories/资讯/feed/")
+    assert category_feed.feed.title == "Masthead：资讯"
