@@ -168,3 +168,32 @@ def test_project_logos_and_links_are_http_or_site_relative_where_projects_are_st
     validate_logo_url("/media/logos/a.png")
     good = ProjectFactory(external_id="900779", logo_url="https://img.example.com/a.png")
     good.full_clean()
+
+
+def test_rows_stored_before_the_bounds_are_brought_within_them_and_pages_work(client):
+    import importlib
+
+    from django.apps import apps
+
+    from articles.models import ProjectMention
+
+    migration = importlib.import_module("articles.migrations.0009_security_bounds")
+    ancient = article_save(article=ArticleFactory.build(title="很久以前"))
+    far = article_save(article=ArticleFactory.build(title="很久以后"))
+    Article.objects.filter(pk=ancient.pk).update(published_at=datetime(1, 1, 2, tzinfo=timezone.UTC))
+    Article.objects.filter(pk=far.pk).update(published_at=datetime(9999, 12, 30, tzinfo=timezone.UTC))
+    bad = Project.objects.bulk_create([Project(external_id="a/b", name="斜杠", logo_url="javascript:alert(1)")])[0]
+    ProjectMention.objects.create(article=ancient, project=bad, position=0)
+    unsafe_logo = ProjectFactory(external_id="900800", logo_url="javascript:alert(1)", url="vbscript:x")
+
+    migration.bring_within_bounds(apps, None)
+
+    ancient.refresh_from_db()
+    far.refresh_from_db()
+    assert timezone.localtime(ancient.published_at).date().isoformat() == "1900-01-01"
+    assert timezone.localtime(far.published_at).date().isoformat() == "2100-12-31"
+    assert not Project.objects.filter(external_id="a/b").exists()
+    unsafe_logo.refresh_from_db()
+    assert (unsafe_logo.logo_url, unsafe_logo.url) == ("", "")
+    for url in ["/", "/feed/", "/sitemap-articles.xml", "/archive/", ancient.get_absolute_url()]:
+        assert client.get(url).status_code == 200, url
