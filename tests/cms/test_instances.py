@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import uuid
 from html.parser import HTMLParser
 from pathlib import Path
@@ -281,8 +282,16 @@ def test_each_request_is_one_json_line_in_the_access_log(instances):
     first, _second = instances
     first.get("/feed/", headers={"X-Request-ID": "req-42", "User-Agent": 'probe "agent"'})
     log = Path(first.env["ACCESS_LOG"])
-    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
-    line = next(entry for entry in lines if entry["request_id"] == "req-42")
+
+    def logged() -> dict | None:
+        # gunicorn writes the line after the response has gone out: wait for it to appear.
+        lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+        return next((entry for entry in lines if entry["request_id"] == "req-42"), None)
+
+    deadline = time.monotonic() + 30
+    while (line := logged()) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert line is not None, "the request never reached the access log"
     assert line["method"] == "GET" and line["path"] == "/feed/" and line["status"] == 200
     assert line["user_agent"] == 'probe "agent"' and line["bytes"] > 0 and line["duration_ms"] >= 0
     assert line["cache"] in ("hit", "miss")
