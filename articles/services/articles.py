@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 from articles.sanitize import clean_html
+from articles.search.index import documents_update
 from articles.services.credits import Byline, bylines_extract, credits_add
 from articles.services.images import image_check, image_normalize, renditions_ensure
 from articles.services.mentions import mentions_sync, project_links_complete
@@ -77,7 +78,8 @@ def article_save(
 
     The body is cleaned, ``project-link`` anchors get what they leave out from their Project,
     bylines become credits and leave the body, mentions are rebuilt from the body's project
-    links, the excerpt defaults to the body's opening text, and ``version`` goes up by one on
+    links, the search index is updated (``articles.search.index.documents_update``), the
+    excerpt defaults to the body's opening text, and ``version`` goes up by one on
     every save of an existing article. ``categories``/``tags``, when given, replace the
     article's current ones. Every save is a django-reversion revision (who: ``by``, what:
     ``comment`` or the status change). The head image's renditions are made when missing.
@@ -116,6 +118,7 @@ def article_save(
             article.tags.set(list(dict.fromkeys(t.strip() for t in tags if t.strip())))
         article_derive(article=article, bylines=prepared.bylines)
         renditions_ensure(article=article)
+        documents_update([article.pk])
         article_events_record(previous=previous, article=article)
         if by is not None:
             reversion.set_user(by)

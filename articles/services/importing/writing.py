@@ -1,7 +1,8 @@
 """Writing parsed legacy posts in batches: a handful of queries per batch, not per post.
 
 ``posts_write`` writes a batch inside the caller's transaction: articles with ``bulk_create``,
-then their categories, tags, credits and mentions, each kind in one or two statements. What it
+then their categories, tags, credits and mentions, each kind in one or two statements, and
+their search documents (``articles.search.index.documents_update``, one call per batch). What it
 writes is what ``article_save`` would derive from the same body, because the posts were
 prepared by the same pure functions (``body_prepare``, ``project_links_extract``) and projects
 go through the same ``projects_upsert`` rules; ``bulk_create`` sends no signals, so the caller
@@ -29,6 +30,7 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
+from articles.search.index import documents_update
 from articles.services.credits import authors_get_or_create, credits_build
 from articles.services.importing.reading import LegacyPost
 from articles.services.importing.results import ImportResult
@@ -207,6 +209,7 @@ def posts_write(*, posts: list[LegacyPost], overwrite: bool) -> list[ImportResul
         _labels_write(written, replaced)
         _credits_write(written, replaced)
         _mentions_write(written, replaced)
+        documents_update([article.pk for _p, article in written])
         modified = []
         for post, article in written:
             if post.modified_at is not None:

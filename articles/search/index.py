@@ -1,0 +1,121 @@
+"""Keeping the index in step with articles: one function, ``documents_update``.
+
+Every write path calls it inside its own transaction, after the article and what it derives
+(credits, categories, tags, mentions) are written, so the index commits or rolls back with the
+article: ``article_save`` (admin, API, publishing, unpublishing, revision restore) and the
+importer's batch writer. ``documents_rebuild`` (``manage.py search_rebuild``) redoes them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from articles.search.dictionary import dictionary_changed, dictionary_ensure, words_add
+from articles.search.models import SearchDocument
+from articles.search.text import collapse_spaces, normalize, segmented, single_characters
+from articles.text import plain_text
+
+# The surrogate key of every search answer (pages and API): purged when the index changes.
+SEARCH_KEY = "search"
+REBUILD_BATCH = 500
+
+
+@dataclass(slots=True)
+class _Names:
+    credits: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    projects: list[str] = field(default_factory=list)
+
+
+def _names(ids: list[int]) -> dict[int, _Names]:
+    from articles.models import CategorizedArticle, Credit, ProjectMention, TaggedArticle
+
+    names: dict[int, _Names] = {pk: _Names() for pk in ids}
+    credits = Credit.objects.filter(article_id__in=ids).values_list("article_id", "author__name")
+    for article_id, name in credits:
+        names[article_id].credits.append(name)
+    for through in (CategorizedArticle, TaggedArticle):
+        for article_id, name in through.objects.filter(content_object_id__in=ids).values_list(
+            "content_object_id", "tag__name"
+        ):
+            names[article_id].labels.append(name)
+    for article_id, name in (
+        ProjectMention.objects.filter(article_id__in=ids)
+        .order_by("article_id", "position")
+        .values_list("article_id", "project__name")
+    ):
+        if name not in names[article_id].projects:
+            names[article_id].projects.append(name)
+    return names
+
+
+def document_build(
+    *, article_id: int, title: str, excerpt: str, body_html: str, names: _Names
+) -> SearchDocument:
+    """The search document of one article (pure, once the dictionary is loaded)."""
+    body = plain_text(body_html)
+    summary = " ".join([excerpt, *names.credits, *names.labels])
+    projects = " ".join(names.projects)
+    everything = normalize(" ".join([title, summary, projects, body]))
+    return SearchDocument(
+        article_id=article_id,
+        title=segmented(title),
+        summary=segmented(summary),
+        projects=segmented(projects),
+        body=segmented(body),
+        characters=single_characters(everything),
+        plain=collapse_spaces(normalize(" ".join([title, excerpt, projects]))),
+    )
+
+
+def documents_update(article_ids: Iterable[int]) -> None:
+    """Index (again) the articles ``article_ids``, or drop their documents when they are gone.
+
+    Call it inside the transaction that wrote them. Names of their projects, authors,
+    categories and tags join the user dictionary first (and every other process is told), so
+    a company named for the first time in this very article is already one word. Six queries
+    for any number of articles, plus the writes.
+    """
+    from articles.caching import keys_changed
+    from articles.models import Article
+
+    ids = list(dict.fromkeys(int(pk) for pk in article_ids))
+    if not ids:
+        return
+    dictionary_ensure()
+    rows = list(Article.objects.filter(pk__in=ids).values_list("pk", "title", "excerpt", "body"))
+    names = _names([row[0] for row in rows])
+    new_words = [
+        name for entry in names.values() for name in (*entry.credits, *entry.labels, *entry.projects)
+    ]
+    if words_add(new_words):
+        dictionary_changed()
+    documents = [
+        document_build(article_id=pk, title=title, excerpt=excerpt, body_html=body, names=names[pk])
+        for pk, title, excerpt, body in rows
+    ]
+    SearchDocument.objects.filter(article_id__in=ids).delete()
+    SearchDocument.objects.bulk_create(documents)
+    keys_changed({SEARCH_KEY})
+
+
+def documents_rebuild(
+    *, batch_size: int = REBUILD_BATCH, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Index every article again, ``batch_size`` at a time, each batch its own transaction.
+    Calls ``progress(done, total)`` after each batch; returns how many were indexed. Documents
+    of articles that no longer exist go with them (the foreign key cascades)."""
+    from django.db import transaction
+
+    from articles.models import Article
+
+    dictionary_changed()
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    total = len(ids)
+    for start in range(0, total, batch_size):
+        with transaction.atomic():
+            documents_update(ids[start : start + batch_size])
+        if progress is not None:
+            progress(min(start + batch_size, total), total)
+    return total

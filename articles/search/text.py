@@ -1,0 +1,95 @@
+"""Text as the search engine sees it: normalised, then segmented by jieba.
+
+Normalisation (``normalize``) makes equal what readers consider equal: NFKC folds full-width
+forms to half-width (``ＡＩ芯片`` is ``AI芯片``), ``casefold`` folds case (``iPhone`` is
+``iphone``), and OpenCC's ``t2s`` turns Traditional Chinese into Simplified (``視頻會議`` is
+``视频会议``). Control characters and lone surrogates become spaces.
+
+Segmentation uses jieba without its HMM guesses, so the same text is cut the same way whatever
+surrounds it: documents in search mode (every word and the dictionary words inside longer
+ones: ``视频会议`` gives ``视频``, ``会议`` and ``视频会议``), queries in precise mode. Names
+from the user dictionary (``articles.search.dictionary``) are single words. Tokens keep only
+letters and digits, so both PostgreSQL's parser and SQLite's FTS5 tokenizer see exactly the
+tokens made here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import jieba
+import opencc
+
+# Tokens longer than this are not words anyone searches for (and PostgreSQL caps lexemes).
+MAX_TOKEN_LENGTH = 60
+
+_UNWANTED = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SPACES = re.compile(r"\s+")
+
+jieba.setLogLevel(60)
+tokenizer = jieba.Tokenizer()
+
+
+@lru_cache(maxsize=1)
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def normalize(text: str) -> str:
+    """``text`` folded for matching: NFKC, case-folded, Simplified; control characters and
+    lone surrogates replaced by spaces."""
+    text = _UNWANTED.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return _converter().convert(text)
+
+
+def normalize_aligned(text: str) -> tuple[str, list[int]]:
+    """``normalize(text)`` and, for each of its characters, the index in ``text`` it came from
+    (for highlighting the original text)."""
+    pieces: list[str] = []
+    origins: list[int] = []
+    converted = _converter().convert(text)
+    aligned = len(converted) == len(text)
+    for index, char in enumerate(text):
+        source = converted[index] if aligned else char
+        folded = unicodedata.normalize("NFKC", _UNWANTED.sub(" ", source)).casefold()
+        if not aligned:
+            folded = _converter().convert(folded)
+        pieces.append(folded)
+        origins.extend([index] * len(folded))
+    return "".join(pieces), origins
+
+
+def clean_token(token: str) -> str:
+    """Letters and digits of ``token`` only ('' when none), at most ``MAX_TOKEN_LENGTH``."""
+    return "".join(char for char in token if char.isalnum())[:MAX_TOKEN_LENGTH]
+
+
+def index_tokens(text: str) -> list[str]:
+    """Search-mode tokens of already normalised ``text``, in order."""
+    tokens = (clean_token(token) for token in tokenizer.cut_for_search(text, HMM=False))
+    return [token for token in tokens if token]
+
+
+def query_tokens(text: str) -> list[str]:
+    """Precise-mode tokens of already normalised ``text``, in order, without repeats."""
+    tokens = (clean_token(token) for token in tokenizer.cut(text, HMM=False))
+    return list(dict.fromkeys(token for token in tokens if token))
+
+
+def segmented(text: str) -> str:
+    """``text`` normalised and cut into space-separated search-mode tokens."""
+    return " ".join(index_tokens(normalize(text)))
+
+
+def single_characters(text: str) -> str:
+    """The distinct CJK characters of normalised ``text``, space-separated: one-character
+    queries find them (ranked lowest)."""
+    return " ".join(dict.fromkeys(_CJK.findall(text)))
+
+
+def collapse_spaces(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
