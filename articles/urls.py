@@ -36,7 +36,9 @@ urlpatterns = [
     ),
     path(
         "search/",
-        reader_page(views_search.search_page, query=views_search.PARAMETERS, keys=[keys.ARTICLES, SEARCH_KEY]),
+        reader_page(
+            views_search.search_page, query=views_search.PARAMETERS, keys=[keys.ARTICLES, SEARCH_KEY]
+        ),
         name="search",
     ),
     path("feed/", reader_page(feeds.LatestArticlesFeed()), name="feed"),
