@@ -18,6 +18,7 @@ from articles.search.engine import SearchResults, search
 from articles.search.highlight import highlight, passage
 from articles.search.index import SEARCH_KEY, documents_rebuild, documents_update
 from articles.search.query import MAX_QUERY_LENGTH, ParsedQuery, QueryTooLong, query_parse
+from articles.search.text import normalize
 
 __all__ = [
     "MAX_QUERY_LENGTH",
@@ -28,6 +29,7 @@ __all__ = [
     "documents_rebuild",
     "documents_update",
     "highlight",
+    "normalize",
     "passage",
     "query_parse",
     "search",
