@@ -78,44 +78,70 @@ def documents_update(article_ids: Iterable[int]) -> None:
     for any number of articles, plus the writes.
     """
     from articles.caching import keys_changed
-    from articles.models import Article
 
     ids = list(dict.fromkeys(int(pk) for pk in article_ids))
     if not ids:
         return
     dictionary_ensure()
-    rows = list(Article.objects.filter(pk__in=ids).values_list("pk", "title", "excerpt", "body"))
-    names = _names([row[0] for row in rows])
-    new_words = [
-        name for entry in names.values() for name in (*entry.credits, *entry.labels, *entry.projects)
-    ]
-    if words_add(new_words):
-        dictionary_changed()
-    documents = [
-        document_build(article_id=pk, title=title, excerpt=excerpt, body_html=body, names=names[pk])
-        for pk, title, excerpt, body in rows
-    ]
-    SearchDocument.objects.filter(article_id__in=ids).delete()
-    SearchDocument.objects.bulk_create(documents)
+    _documents_write(ids)
     keys_changed({SEARCH_KEY})
 
 
-def documents_rebuild(
-    *, batch_size: int = REBUILD_BATCH, progress: Callable[[int, int], None] | None = None
-) -> int:
-    """Index every article again, ``batch_size`` at a time, each batch its own transaction.
-    Calls ``progress(done, total)`` after each batch; returns how many were indexed. Documents
-    of articles that no longer exist go with them (the foreign key cascades)."""
-    from django.db import transaction
+def _build(row: tuple) -> SearchDocument:
+    pk, title, excerpt, body, names = row
+    return document_build(article_id=pk, title=title, excerpt=excerpt, body_html=body, names=names)
 
+
+def _documents_write(ids: list[int], pool=None) -> None:
+    from articles.models import Article
+
+    rows = list(Article.objects.filter(pk__in=ids).values_list("pk", "title", "excerpt", "body"))
+    names = _names([row[0] for row in rows])
+    learned = [name for entry in names.values() for name in (*entry.credits, *entry.labels, *entry.projects)]
+    if words_add(learned):
+        dictionary_changed()
+    work = [(*row, names[row[0]]) for row in rows]
+    documents = pool.map(_build, work, chunksize=8) if pool is not None else [_build(item) for item in work]
+    SearchDocument.objects.filter(article_id__in=ids).delete()
+    SearchDocument.objects.bulk_create(documents)
+
+
+def documents_rebuild(
+    *,
+    batch_size: int = REBUILD_BATCH,
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Index every article again, ``batch_size`` at a time, each batch its own transaction;
+    segmentation runs on ``workers`` processes (forked after the dictionary is loaded, so
+    they cut text as this process does). Calls ``progress(done, total)`` after each batch;
+    returns how many were indexed. Documents of deleted articles went with them (cascade)."""
+    import multiprocessing
+
+    from django.db import connections, transaction
+
+    from articles.caching import keys_changed
     from articles.models import Article
 
     dictionary_changed()
+    dictionary_ensure()
     ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
     total = len(ids)
-    for start in range(0, total, batch_size):
-        with transaction.atomic():
-            documents_update(ids[start : start + batch_size])
-        if progress is not None:
-            progress(min(start + batch_size, total), total)
+    pool = None
+    # Forked children must not share this process's database connections, which cannot be
+    # closed inside a transaction (a caller's, or a test's): then it segments here.
+    if workers > 1 and not transaction.get_connection().in_atomic_block:
+        connections.close_all()
+        pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        for start in range(0, total, batch_size):
+            with transaction.atomic():
+                _documents_write(ids[start : start + batch_size], pool)
+            if progress is not None:
+                progress(min(start + batch_size, total), total)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    keys_changed({SEARCH_KEY})
     return total

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from articles.management.commands.import_markdown import ProgressBar
 from articles.search import documents_rebuild
+from articles.services.importing.parsing import default_workers
 
 
 class Command(BaseCommand):
@@ -17,11 +18,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--batch-size", type=int, default=500, help=_("每批索引的文章数"))
+        parser.add_argument(
+            "--workers", type=int, default=default_workers(), help=_("分词进程数（默认：CPU 数，最多 4）")
+        )
 
-    def handle(self, *args, batch_size: int, verbosity: int, **options) -> None:
+    def handle(self, *args, batch_size: int, workers: int, verbosity: int, **options) -> None:
         bar = ProgressBar(self.stderr) if verbosity > 0 and self.stderr.isatty() else None
         started = time.perf_counter()
-        total = documents_rebuild(batch_size=max(1, batch_size), progress=bar.update if bar else None)
+        total = documents_rebuild(
+            batch_size=max(1, batch_size), workers=max(1, workers), progress=bar.update if bar else None
+        )
         if bar:
             bar.clear()
         seconds = time.perf_counter() - started
