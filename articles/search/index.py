@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from articles.search.dictionary import dictionary_changed, dictionary_ensure, words_add
 from articles.search.models import SearchDocument
-from articles.search.text import collapse_spaces, normalize, segmented, single_characters
+from articles.search.text import collapse_spaces, index_tokens, normalize, single_characters
 from articles.text import plain_text
 
 # The surrogate key of every search answer (pages and API): purged when the index changes.
@@ -54,18 +54,18 @@ def document_build(
     *, article_id: int, title: str, excerpt: str, body_html: str, names: _Names
 ) -> SearchDocument:
     """The search document of one article (pure, once the dictionary is loaded)."""
-    body = plain_text(body_html)
-    summary = " ".join([excerpt, *names.credits, *names.labels])
-    projects = " ".join(names.projects)
-    everything = normalize(" ".join([title, summary, projects, body]))
+    # Each part normalised once; the single characters and the substring text reuse them.
+    title, excerpt, body = normalize(title), normalize(excerpt), normalize(plain_text(body_html))
+    summary = normalize(" ".join([*names.credits, *names.labels]))
+    projects = normalize(" ".join(names.projects))
     return SearchDocument(
         article_id=article_id,
-        title=segmented(title),
-        summary=segmented(summary),
-        projects=segmented(projects),
-        body=segmented(body),
-        characters=single_characters(everything),
-        plain=collapse_spaces(normalize(" ".join([title, excerpt, projects]))),
+        title=" ".join(index_tokens(title)),
+        summary=" ".join(index_tokens(f"{excerpt} {summary}")),
+        projects=" ".join(index_tokens(projects)),
+        body=" ".join(index_tokens(body)),
+        characters=single_characters(" ".join([title, excerpt, summary, projects, body])),
+        plain=collapse_spaces(" ".join([title, excerpt, projects])),
     )
 
 

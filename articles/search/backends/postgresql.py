@@ -17,7 +17,7 @@ _WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"
 
 
 def _tsquery(tokens: tuple[str, ...], operator: str) -> str:
-    # Tokens hold letters and digits only (articles.search.text.clean_token): quoting is safe.
+    # Tokens hold letters and digits only (articles.search.text.words_only): quoting is safe.
     return f" {operator} ".join(f"'{token}'" for token in tokens)
 
 
