@@ -18,8 +18,7 @@ from django.views.decorators.http import require_safe
 
 from articles import selectors
 from articles.caching import keys
-from articles.models import Category
-from articles.search import MAX_QUERY_LENGTH, SEARCH_KEY, QueryTooLong, highlight, passage, query_parse
+from articles.search import MAX_QUERY_LENGTH, QueryTooLong, highlight, passage, query_parse
 from articles.selectors import ArticleFilters
 from articles.seo import list_meta
 from articles.text import plain_text
@@ -83,15 +82,14 @@ def search_page(request):
     form = SearchForm(request.GET)
     raw = request.GET.get("q", "")
     context = {"form": form, "search_query": raw, "max_length": MAX_QUERY_LENGTH, "results": []}
-    context["categories"] = Category.objects.filter(items__isnull=False).distinct().order_by("name")
+    context["categories"] = categories = list(selectors.category_list_published())
+    keys.declare_objects(*categories)
     context["meta"] = list_meta(
         title=_("搜索：%(q)s") % {"q": raw} if raw.strip() else _("搜索"),
         description=_("在 %(site)s 搜索文章") % {"site": settings.MASTHEAD_SITE_NAME},
         path=reverse("articles:search"),
     )
     context["meta"].noindex = True
-    keys.declare_list()
-    keys.declare(SEARCH_KEY)
     try:
         query = query_parse(raw)
     except QueryTooLong as error:
