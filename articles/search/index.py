@@ -87,23 +87,53 @@ def documents_update(article_ids: Iterable[int]) -> None:
     keys_changed({SEARCH_KEY})
 
 
-def _build(row: tuple) -> SearchDocument:
-    pk, title, excerpt, body, names = row
-    return document_build(article_id=pk, title=title, excerpt=excerpt, body_html=body, names=names)
+_FIELDS = ("article_id", "title", "summary", "projects", "body", "characters", "plain")
 
 
-def _documents_write(ids: list[int], pool=None) -> None:
+def _build(item: tuple) -> tuple:
+    pk, title, excerpt, body, names = item
+    document = document_build(article_id=pk, title=title, excerpt=excerpt, body_html=body, names=names)
+    # Plain values travel between processes far cheaper than model instances.
+    return tuple(getattr(document, field) for field in _FIELDS)
+
+
+def _work(ids: list[int]) -> tuple[list[tuple], dict[int, object]]:
+    """What building the documents of ``ids`` needs (the names join the dictionary), and each
+    article's ``updated_at`` as read."""
     from articles.models import Article
 
-    rows = list(Article.objects.filter(pk__in=ids).values_list("pk", "title", "excerpt", "body"))
+    columns = ("pk", "title", "excerpt", "body", "updated_at")
+    rows = list(Article.objects.filter(pk__in=ids).values_list(*columns))
     names = _names([row[0] for row in rows])
     learned = [name for entry in names.values() for name in (*entry.credits, *entry.labels, *entry.projects)]
     if words_add(learned):
         dictionary_changed()
-    work = [(*row, names[row[0]]) for row in rows]
-    documents = pool.map(_build, work, chunksize=8) if pool is not None else [_build(item) for item in work]
+    return [(*row[:4], names[row[0]]) for row in rows], {row[0]: row[4] for row in rows}
+
+
+def _store(ids: list[int], built: list[tuple]) -> None:
     SearchDocument.objects.filter(article_id__in=ids).delete()
-    SearchDocument.objects.bulk_create(documents)
+    SearchDocument.objects.bulk_create(
+        [SearchDocument(**dict(zip(_FIELDS, values, strict=True))) for values in built]
+    )
+
+
+def _documents_write(ids: list[int]) -> None:
+    work, _read_at = _work(ids)
+    _store(ids, [_build(item) for item in work])
+
+
+def _store_unless_changed(ids: list[int], built: list[tuple], read_at: dict[int, object]) -> None:
+    """Store a rebuilt batch, leaving out articles saved since they were read (their own save
+    indexed them)."""
+    from django.db import transaction
+
+    from articles.models import Article
+
+    with transaction.atomic():
+        current = dict(Article.objects.filter(pk__in=ids).values_list("pk", "updated_at"))
+        kept = [values for values in built if current.get(values[0]) == read_at.get(values[0])]
+        _store([values[0] for values in kept] + [pk for pk in ids if pk not in current], kept)
 
 
 def documents_rebuild(
@@ -112,10 +142,11 @@ def documents_rebuild(
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Index every article again, ``batch_size`` at a time, each batch its own transaction;
-    segmentation runs on ``workers`` processes (forked after the dictionary is loaded, so
-    they cut text as this process does). Calls ``progress(done, total)`` after each batch;
-    returns how many were indexed. Documents of deleted articles went with them (cascade)."""
+    """Index every article again, ``batch_size`` at a time, each batch stored in its own
+    transaction. With ``workers`` > 1 segmentation runs on that many processes (forked after the
+    dictionary is loaded, so they cut text as this process does) while this one reads the next
+    batch and stores the last. Calls ``progress(done, total)`` after each batch; returns how
+    many were indexed. Articles saved meanwhile keep the document their save wrote."""
     import multiprocessing
 
     from django.db import connections, transaction
@@ -133,12 +164,29 @@ def documents_rebuild(
     if workers > 1 and not transaction.get_connection().in_atomic_block:
         connections.close_all()
         pool = multiprocessing.get_context("fork").Pool(workers)
+    stored = 0
+
+    def store(batch: list[int], built: list[tuple], read_at: dict) -> None:
+        nonlocal stored
+        _store_unless_changed(batch, built, read_at)
+        stored += len(batch)
+        if progress is not None:
+            progress(stored, total)
+
+    pending = None
     try:
         for start in range(0, total, batch_size):
-            with transaction.atomic():
-                _documents_write(ids[start : start + batch_size], pool)
-            if progress is not None:
-                progress(min(start + batch_size, total), total)
+            batch = ids[start : start + batch_size]
+            work, read_at = _work(batch)
+            if pool is None:
+                store(batch, [_build(item) for item in work], read_at)
+                continue
+            building = pool.map_async(_build, work, chunksize=8)
+            if pending is not None:
+                store(pending[0], pending[1].get(), pending[2])
+            pending = (batch, building, read_at)
+        if pending is not None:
+            store(pending[0], pending[1].get(), pending[2])
     finally:
         if pool is not None:
             pool.close()

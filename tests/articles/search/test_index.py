@@ -121,3 +121,24 @@ def test_saving_a_name_bumps_the_dictionary_version(db):
     Project.objects.create(external_id="2", name="白鹭引擎")
     assert cache.get(dictionary.VERSION_KEY) != before
     assert query_parse("白鹭引擎").tokens == ("白鹭引擎",)
+
+
+def test_rebuild_keeps_the_document_of_an_article_saved_while_it_ran(write_article, monkeypatch):
+    from articles.search import index
+    from articles.services.articles import article_save
+
+    article = write_article("旧标题的文章")
+    real_work = index._work
+    saved = []
+
+    def work_then_an_editor_saves(ids):
+        read = real_work(ids)
+        if not saved:
+            saved.append(True)
+            article.title = "编辑刚改的标题"
+            article_save(article=article)
+        return read
+
+    monkeypatch.setattr(index, "_work", work_then_an_editor_saves)
+    index.documents_rebuild()
+    assert titles("编辑刚改") == ["编辑刚改的标题"]
