@@ -52,9 +52,16 @@ def dictionary_names() -> list[str]:
     return names
 
 
-def dictionary_changed() -> None:
-    """Tell every process to read the names again before it next segments text."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+def dictionary_changed(*, learned_here: bool = False) -> None:
+    """Tell every process to read the names again before it next segments text.
+
+    ``learned_here``: this process has just added the new words itself (the indexer, right
+    after ``dictionary_ensure``), so it need not read them back.
+    """
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, timeout=None)
+    if learned_here:
+        _loaded["version"] = version
 
 
 def dictionary_ensure() -> None:

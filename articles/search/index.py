@@ -69,13 +69,14 @@ def document_build(
     )
 
 
-def documents_update(article_ids: Iterable[int]) -> None:
+def documents_update(article_ids: Iterable[int], *, purge: bool = True) -> None:
     """Index (again) the articles ``article_ids``, or drop their documents when they are gone.
 
     Call it inside the transaction that wrote them. Names of their projects, authors,
     categories and tags join the user dictionary first (and every other process is told), so
     a company named for the first time in this very article is already one word. Six queries
-    for any number of articles, plus the writes.
+    for any number of articles, plus the writes. ``purge``: empty cached search answers
+    (surrogate key ``search``); bulk writers that purge everything anyway pass ``False``.
     """
     from articles.caching import keys_changed
 
@@ -84,7 +85,8 @@ def documents_update(article_ids: Iterable[int]) -> None:
         return
     dictionary_ensure()
     _documents_write(ids)
-    keys_changed({SEARCH_KEY})
+    if purge:
+        keys_changed({SEARCH_KEY})
 
 
 _FIELDS = ("article_id", "title", "summary", "projects", "body", "characters", "plain")
@@ -107,7 +109,7 @@ def _work(ids: list[int]) -> tuple[list[tuple], dict[int, object]]:
     names = _names([row[0] for row in rows])
     learned = [name for entry in names.values() for name in (*entry.credits, *entry.labels, *entry.projects)]
     if words_add(learned):
-        dictionary_changed()
+        dictionary_changed(learned_here=True)
     return [(*row[:4], names[row[0]]) for row in rows], {row[0]: row[4] for row in rows}
 
 

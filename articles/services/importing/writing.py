@@ -209,7 +209,8 @@ def posts_write(*, posts: list[LegacyPost], overwrite: bool) -> list[ImportResul
         _labels_write(written, replaced)
         _credits_write(written, replaced)
         _mentions_write(written, replaced)
-        documents_update([article.pk for _p, article in written])
+        # The caller's content_changed() after the commit purges cached search answers too.
+        documents_update([article.pk for _p, article in written], purge=False)
         modified = []
         for post, article in written:
             if post.modified_at is not None:
