@@ -13,7 +13,7 @@ from articles import selectors
 from articles.api import schemas
 from articles.api.caching import cached_json
 from articles.api.pagination import CursorError, Page
-from articles.api.params import ArticleListParams, fields_chosen, includes_chosen
+from articles.api.params import ArticleListParams, Text, fields_chosen, includes_chosen
 from articles.api.representation import ARTICLE_LIST_FIELDS, article_dict, included_dict, relations_for
 from articles.api.routers.listing import page_envelope
 from articles.search import MAX_QUERY_LENGTH, QueryTooLong, query_parse
@@ -27,7 +27,7 @@ MAX_OFFSET = 10_000
 
 
 class SearchParams(ArticleListParams):
-    q: str = Field(..., description=f"搜索词（最多 {MAX_QUERY_LENGTH} 个字符；支持繁体、全角、中英混合）")
+    q: Text = Field(..., description=f"搜索词（最多 {MAX_QUERY_LENGTH} 个字符；支持繁体、全角、中英混合）")
 
 
 def _offset(cursor: str | None, q: str) -> int:

@@ -66,3 +66,4 @@ def test_search_refuses_an_over_long_query_and_a_forged_cursor(api):
     assert api("/search", q="长" * 201).status_code == 400
     assert api("/search", q="储能", cursor="forged").status_code == 400
     assert api("/search").status_code == 422
+    assert api("/search", q="控制\x00").status_code == 422  # the API's rule for NUL in any parameter

@@ -46,9 +46,10 @@ def test_admin_search_of_a_writer_sees_only_their_stories(writer_user, editor_us
 
 def test_admin_search_takes_hostile_and_over_long_queries(admin_client, write_article):
     write_article("钉钉")
-    for query in ("& | ! ( ) : * ' \"", "\x01控制", "长" * 500):
+    for query in ("& | ! ( ) : * ' \"", "长" * 500):
         response = admin_client.get("/admin/articles/article/", {"q": query})
         assert response.status_code == 200
+    assert admin_client.get("/admin/articles/article/?q=%ED%A0%80孤立").status_code == 200  # lone surrogate
 
 
 def test_project_picker_finds_traditional_and_full_width_names(admin_client, write_article):

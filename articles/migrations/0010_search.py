@@ -76,7 +76,7 @@ search_indexes_drop = _run({"postgresql": POSTGRESQL_BACKWARDS, "sqlite": SQLITE
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0008_clean_image_fields'),
+        ('articles', '0009_security_bounds'),
     ]
 
     operations = [
