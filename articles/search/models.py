@@ -1,7 +1,7 @@
 """What the search engine stores per article: its text, normalised and segmented.
 
 The columns hold space-separated jieba tokens (``articles.search.text``); each backend builds
-its own index over them in migration ``0009_search``: on PostgreSQL a generated, weighted
+its own index over them in migration ``0010_search``: on PostgreSQL a generated, weighted
 ``tsvector`` column ``tsv`` with a GIN index and a trigram index on ``plain``; on SQLite an
 FTS5 table kept in step by triggers. Rows are written by ``articles.search.index`` only.
 """
