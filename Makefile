@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
-.PHONY: help venv node run serve test test-postgres lint bench bench-import bench-http loadtest clean
+.PHONY: help venv node run serve test test-postgres lint bench bench-import bench-search bench-http loadtest clean
 
 help:
 	@echo "make run    - create .venv, install, migrate, import demo posts, create admin, serve on 127.0.0.1:$(PORT) with the task worker"
@@ -15,6 +15,7 @@ help:
 	@echo "make lint   - ruff check"
 	@echo "make bench  - all benchmarks: reader pages (deep pagination over 100,000 articles) and bench-import"
 	@echo "make bench-import - import ../shared/corpus cycled to 10,000 posts into a fresh database (SQLite, or DATABASE_URL)"
+	@echo "make bench-search - search over 100,000 articles built from ../shared/corpus on PostgreSQL (DATABASE_URL)"
 	@echo "make bench-http - requests/s of reader pages under make serve, page cache off and on, against a bare Django floor"
 	@echo "make loadtest - 60 s at 50 connections, then a PostgreSQL restart in the middle of a second run"
 
@@ -69,6 +70,11 @@ bench: venv bench-import
 
 bench-import: venv
 	$(PY) bench/import_bench.py
+
+# Search over 100,000 articles from the corpus, on PostgreSQL (DATABASE_URL names the server;
+# the bench makes and drops its own <name>_searchbench database).
+bench-search: venv
+	$(PY) bench/search_bench.py
 
 # Reader pages over HTTP (wrk, installed from Debian when missing), against PostgreSQL
 # (DATABASE_URL, or a local server on 127.0.0.1:5432) and a Redis of its own.

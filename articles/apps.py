@@ -11,6 +11,7 @@ class ArticlesConfig(AppConfig):
         import reversion
 
         from articles.models import Article, CategorizedArticle, Credit, TaggedArticle
+        from articles.search.signals import register_signal_handlers as register_search_handlers
         from articles.signals import register_signal_handlers
 
         # Every article save is a revision; credits, categories and tags travel with it.
@@ -20,3 +21,4 @@ class ArticlesConfig(AppConfig):
         if not reversion.is_registered(Article):
             reversion.register(Article, follow=["credits", "categorizedarticle_set", "taggedarticle_set"])
         register_signal_handlers()
+        register_search_handlers()

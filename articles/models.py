@@ -397,6 +397,7 @@ class ArticleAutosave(models.Model):
 
 # Models that live with their own concern; imported here so Django registers them with the app.
 from articles.api.models import ContentKey, StaffToken  # noqa: E402,F401
+from articles.search.models import SearchDocument  # noqa: E402,F401
 from articles.webhooks.models import (  # noqa: E402,F401
     EventKind,
     WebhookAttempt,

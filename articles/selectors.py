@@ -28,6 +28,7 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
+from articles.search import ParsedQuery, SearchResults, search
 from articles.services.workflow import user_can_publish
 
 
@@ -387,3 +388,16 @@ def article_id_for_legacy_url(*, path: str) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def article_search_published(*, query: ParsedQuery, filters: ArticleFilters) -> SearchResults:
+    """Published, due articles matching ``query`` and ``filters``, best first
+    (``articles.search``), with what a search result shows (credits, body for the passage).
+    Counting is one query; a page of results three (ranked ids, articles, credits)."""
+    queryset = article_list_filtered(filters=filters, with_body=True).prefetch_related(_credits_prefetch())
+    return search(query=query, queryset=queryset)
+
+
+def article_search_all(*, query: ParsedQuery, queryset: QuerySet[Article]) -> SearchResults:
+    """Any article of ``queryset`` (staff: drafts included) matching ``query``, best first."""
+    return search(query=query, queryset=queryset)

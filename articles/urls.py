@@ -5,9 +5,10 @@ or name fixed ones here."""
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 
-from articles import feeds, views
+from articles import feeds, views, views_search
 from articles.caching import keys
 from articles.page_cache import reader_page
+from articles.search import SEARCH_KEY
 from articles.sitemaps import SITEMAPS
 
 app_name = "articles"
@@ -32,6 +33,13 @@ urlpatterns = [
         r"^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$",
         reader_page(views.ArchiveMonthView.as_view()),
         name="archive_month",
+    ),
+    path(
+        "search/",
+        reader_page(
+            views_search.search_page, query=views_search.PARAMETERS, keys=[keys.ARTICLES, SEARCH_KEY]
+        ),
+        name="search",
     ),
     path("feed/", reader_page(feeds.LatestArticlesFeed()), name="feed"),
     path("feed/atom/", reader_page(feeds.LatestArticlesAtomFeed()), name="atom"),

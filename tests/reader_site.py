@@ -142,5 +142,8 @@ def reader_pages(site: ReaderSite) -> dict[str, str]:
         "project": site.project.get_absolute_url(),
         "archive": "/archive/",
         "archive-month": "/archive/2022/03/",
+        "search": "/search/?q=青松数据",
+        "search-empty": "/search/",
+        "search-nothing-found": "/search/?q=不存在的词语组合xyz",
         "not-found": "/p/999999/",
     }

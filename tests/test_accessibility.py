@@ -61,7 +61,8 @@ def open_page(browser, rendered: dict, *, viewport: dict, javascript: bool = Tru
 
     def serve(route, request):
         url = urlsplit(request.url)
-        path = unquote(url.path) + (f"?{url.query}" if url.query else "")
+        # Query strings too (the search page's ?q= in Chinese) are matched unquoted.
+        path = unquote(url.path + (f"?{url.query}" if url.query else ""))
         if url.netloc != "testserver" or path not in rendered:
             return route.abort()
         status, content_type, body = rendered[path]

@@ -33,6 +33,7 @@ from articles.revisions import (
     snapshot_from_version,
     version_previous,
 )
+from articles.search import normalize
 from articles.services.autosave import (
     AutosaveRefused,
     autosave_discard,
@@ -78,7 +79,11 @@ def project_search(request):
     query = request.GET.get("q", "").strip()
     projects = Project.objects.none()
     if query:
-        projects = Project.objects.filter(Q(name__icontains=query) | Q(external_id=query)).order_by("name")
+        # The search engine's folding too: a Traditional or full-width name finds the project.
+        folded = normalize(query)
+        projects = Project.objects.filter(
+            Q(name__icontains=query) | Q(name__icontains=folded) | Q(external_id=query)
+        ).order_by("name")
     return JsonResponse(
         {
             "results": [

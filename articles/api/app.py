@@ -21,7 +21,7 @@ from ninja.renderers import JSONRenderer
 from articles.api.auth import KEY_HEADER, ContentKeyAuth, StaffTokenAuth
 from articles.api.pagination import CursorError
 from articles.api.ratelimit import ClientRateThrottle
-from articles.api.routers import articles, staff, taxonomy
+from articles.api.routers import articles, search, staff, taxonomy
 from articles.services.articles import ArticleVersionConflict
 from articles.services.images import ImageRejected
 
@@ -58,6 +58,7 @@ api = NinjaAPI(
 _content = {"auth": ContentKeyAuth(), "throttle": ClientRateThrottle()}
 api.add_router("/", articles.router, **_content)
 api.add_router("/", taxonomy.router, **_content)
+api.add_router("/", search.router, **_content)
 api.add_router("/admin", staff.router, auth=StaffTokenAuth(), throttle=ClientRateThrottle())
 
 

@@ -105,7 +105,8 @@ def article_save(
 
     The body is cleaned, ``project-link`` anchors get what they leave out from their Project,
     bylines become credits and leave the body, mentions are rebuilt from the body's project
-    links, the excerpt defaults to the body's opening text, and ``version`` goes up by one on
+    links, the search index is updated (through ``writes.derived_after_write``), the
+    excerpt defaults to the body's opening text, and ``version`` goes up by one on
     every save of an existing article. ``categories``/``tags``, when given, replace the
     article's current ones. Every save is a django-reversion revision (who: ``by``, what:
     ``comment`` or the status change). The head image's renditions are made when missing.

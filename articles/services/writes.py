@@ -46,6 +46,7 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
+from articles.search.index import documents_update
 from articles.services.credits import Byline, authors_get_or_create, credits_build
 from articles.services.mentions import ProjectLink, mentions_build, projects_upsert
 from articles.webhooks.events import article_events_record, subscribed_kinds
@@ -183,13 +184,18 @@ def mentions_write(*, writes: list[ArticleWrite]) -> list[ProjectMention]:
     return ProjectMention.objects.bulk_create(rows)
 
 
-def derived_after_write(*, writes: list[ArticleWrite], replaced: list[int]) -> None:
+def derived_after_write(
+    *, writes: list[ArticleWrite], replaced: list[int], purge_search: bool = True
+) -> None:
     """Everything derived from articles once their rows are written: categories and tags,
-    credits, mentions. The one hook for data derived from an article after it is written (a
-    search index update belongs here). ``replaced``: articles rewritten from their source."""
+    credits, mentions, then their search documents (which read all of those). The one hook
+    for data derived from an article after it is written. ``replaced``: articles rewritten
+    from their source; ``purge_search``: empty cached search answers now (batch writers that
+    purge everything after their commit pass ``False``)."""
     labels_write(writes=writes, replaced=replaced)
     credits_derive(writes=writes, replaced=replaced)
     mentions_write(writes=writes)
+    documents_update([write.article.pk for write in writes], purge=purge_search)
 
 
 def events_record(*, writes: list[ArticleWrite]) -> None:

@@ -288,10 +288,10 @@ def test_a_database_error_fails_only_its_own_file(write_post, monkeypatch):
         write_post(f"{name}.md", post(name, body="文 | 作者甲\n\n正文"))
     original = import_writing.derived_after_write
 
-    def failing(*, writes, replaced):
+    def failing(*, writes, replaced, **options):
         if any(w.article.legacy_path == "b.md" for w in writes):
             raise IntegrityError("simulated constraint failure")
-        return original(writes=writes, replaced=replaced)
+        return original(writes=writes, replaced=replaced, **options)
 
     monkeypatch.setattr(import_writing, "derived_after_write", failing)
     results = by_path(run(write_post.root))

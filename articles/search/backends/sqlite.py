@@ -1,0 +1,83 @@
+"""SQLite: FTS5 over the segmented columns ranked with ``bm25``; substrings of two characters
+or more with LIKE over ``plain`` (a scan, fine at the sizes SQLite serves)."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from articles.search.backends import token_in_column
+from articles.search.query import ParsedQuery
+
+SUBSTRING_MIN_LENGTH = 2
+# bm25 column weights: title, summary (excerpt, credits, categories, tags), projects, body,
+# single characters; the proportions of the PostgreSQL weights.
+_WEIGHTS = "20.0, 8.0, 8.0, 4.0, 1.0"
+
+
+def _fts(tokens: tuple[str, ...], operator: str) -> str:
+    # Tokens hold letters and digits only: each is one quoted FTS5 string, never syntax.
+    return f" {operator} ".join(f'"{token}"' for token in tokens)
+
+
+def _hits(query: ParsedQuery) -> tuple[str, list]:
+    if not query.tokens:
+        return "SELECT NULL AS article_id, 0 AS relevance WHERE 0", []
+    return (
+        f"SELECT rowid AS article_id, -bm25(articles_searchdocument_fts, {_WEIGHTS}) AS relevance "
+        "FROM articles_searchdocument_fts WHERE articles_searchdocument_fts MATCH %s",
+        [_fts(query.tokens, "AND")],
+    )
+
+
+def _match(query: ParsedQuery) -> tuple[str, list]:
+    conditions = ["h.article_id IS NOT NULL"]
+    params: list = []
+    if len(query.text) >= SUBSTRING_MIN_LENGTH:
+        conditions.append("d.plain LIKE %s ESCAPE '\\'")
+        params.append(query.like_pattern())
+    return "(" + " OR ".join(conditions) + ")", params
+
+
+def count(query: ParsedQuery, base_sql: str, base_params: tuple) -> int:
+    hits, hit_params = _hits(query)
+    match, params = _match(query)
+    sql = (
+        f"WITH h AS ({hits}) SELECT count(*) FROM articles_searchdocument d "
+        f"LEFT JOIN h ON h.article_id = d.article_id WHERE d.article_id IN ({base_sql}) AND {match}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*hit_params, *base_params, *params])
+        return cursor.fetchone()[0]
+
+
+def page(query: ParsedQuery, base_sql: str, base_params: tuple, *, offset: int, limit: int) -> list[int]:
+    hits, hit_params = _hits(query)
+    match, match_params = _match(query)
+    tokens = query.tokens
+    title = token_in_column("d.title", len(tokens), function="instr", joiner="AND")
+    projects = token_in_column("d.projects", len(tokens), function="instr", joiner="OR")
+    if len(tokens) > 1:
+        phrase = (
+            "d.article_id IN (SELECT rowid FROM articles_searchdocument_fts "
+            "WHERE articles_searchdocument_fts MATCH %s)"
+        )
+        phrase_params = [" + ".join(f'"{token}"' for token in tokens)]
+    else:
+        phrase, phrase_params = "0", []
+    sql = f"""
+        WITH h AS ({hits})
+        SELECT d.article_id,
+               h.article_id IS NOT NULL AS word_hit,
+               4 * ({title}) + 2 * ({projects}) + ({phrase})
+               + coalesce(h.relevance / (h.relevance + 1.0), 0) AS score
+        FROM articles_searchdocument d
+        JOIN articles_article a ON a.id = d.article_id
+        LEFT JOIN h ON h.article_id = d.article_id
+        WHERE d.article_id IN ({base_sql}) AND {match}
+        ORDER BY word_hit DESC, score DESC, a.published_at IS NULL, a.published_at DESC, a.id DESC
+        LIMIT %s OFFSET %s
+    """
+    params = [*hit_params, *tokens, *tokens, *phrase_params, *base_params, *match_params, limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]

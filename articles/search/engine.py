@@ -1,0 +1,55 @@
+"""Running a query: ranked, paged article results over any article queryset."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+from articles.search.backends import backend
+from articles.search.query import ParsedQuery
+
+
+class SearchResults:
+    """The articles of ``queryset`` matching ``query``, best first (see
+    ``articles.search.backends``). Behaves as a sequence for Django's ``Paginator``: ``count()``
+    is one query, a slice is two (the ranked ids, then the articles through ``queryset``, so
+    its ``select_related``/``prefetch_related`` apply)."""
+
+    def __init__(self, *, query: ParsedQuery, queryset: QuerySet) -> None:
+        self.query = query
+        self.queryset = queryset
+
+    def _base(self) -> tuple[str, tuple]:
+        return self.queryset.order_by().values("pk").query.sql_with_params()
+
+    @cached_property
+    def _count(self) -> int:
+        if self.query.is_empty:
+            return 0
+        return backend().count(self.query, *self._base())
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def ids(self, *, offset: int, limit: int) -> list[int]:
+        if self.query.is_empty or limit <= 0:
+            return []
+        return backend().page(self.query, *self._base(), offset=offset, limit=limit)
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            return self[item : item + 1][0]
+        offset = max(item.start or 0, 0)
+        stop = item.stop if item.stop is not None else self._count
+        ids = self.ids(offset=offset, limit=stop - offset)
+        found = {article.pk: article for article in self.queryset.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
+
+
+def search(*, query: ParsedQuery, queryset: QuerySet) -> SearchResults:
+    """The articles of ``queryset`` (already narrowed: published only for readers, anything
+    for staff; filters applied) that match ``query``, ranked."""
+    return SearchResults(query=query, queryset=queryset)

@@ -1,0 +1,82 @@
+"""Highlighting: the passage of an article that best shows the query, its words in ``<mark>``.
+
+Matching is done on the normalised text (full width, case and Traditional forms folded) and
+mapped back to the original characters, so ``iphone`` marks ``iPhone`` and ``視頻`` marks
+``视频``. Everything but the ``<mark>`` tags is escaped: the result is safe HTML built with
+``format_html``, never ``mark_safe`` on text.
+"""
+
+from __future__ import annotations
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from articles.search.query import ParsedQuery
+from articles.search.text import normalize_aligned
+
+PASSAGE_LENGTH = 120
+
+
+def _terms(query: ParsedQuery) -> list[str]:
+    # The whole query first (a phrase beats its parts), then each word, longest first.
+    terms = [query.text, *query.tokens] if query.text else list(query.tokens)
+    return sorted({term for term in terms if term.strip()}, key=len, reverse=True)
+
+
+def _spans(text: str, query: ParsedQuery) -> list[tuple[int, int]]:
+    """Non-overlapping ``(start, end)`` spans of the original ``text`` matching the query."""
+    normalised, origins = normalize_aligned(text)
+    taken = [False] * len(normalised)
+    spans: list[tuple[int, int]] = []
+    for term in _terms(query):
+        start = normalised.find(term)
+        while start != -1:
+            end = start + len(term)
+            if not any(taken[start:end]):
+                for index in range(start, end):
+                    taken[index] = True
+                spans.append((origins[start], origins[end - 1] + 1))
+            start = normalised.find(term, end)
+    return sorted(spans)
+
+
+def _marked(text: str, spans: list[tuple[int, int]], offset: int = 0) -> SafeString:
+    pieces: list[tuple[str, str]] = []
+    position = offset
+    for start, end in spans:
+        if start < position:
+            continue
+        pieces.append(("{}", text[position:start]))
+        pieces.append(("<mark>{}</mark>", text[start:end]))
+        position = end
+    pieces.append(("{}", text[position:]))
+    return format_html_join("", "{}", ((format_html(template, piece),) for template, piece in pieces))
+
+
+def highlight(text: str, query: ParsedQuery) -> SafeString:
+    """All of ``text`` (a title), escaped, with the query's words marked."""
+    return _marked(text, _spans(text, query))
+
+
+def passage(text: str, query: ParsedQuery, *, length: int = PASSAGE_LENGTH) -> SafeString:
+    """About ``length`` characters of ``text`` around the densest group of matches (the
+    opening when nothing matches), escaped, with the query's words marked and ``…`` where
+    it was cut."""
+    spans = _spans(text, query)
+    if not spans:
+        cut = text[:length]
+        return format_html("{}{}", cut, "…" if len(text) > length else "")
+    best_start, best_count = spans[0][0], 0
+    for first, (start, _end) in enumerate(spans):
+        count = sum(1 for other, _e in spans[first:] if other < start + length)
+        if count > best_count:
+            best_start, best_count = start, count
+    start = max(0, min(best_start - length // 4, len(text) - length))
+    end = min(len(text), start + length)
+    inside = [(s, min(e, end)) for s, e in spans if s >= start and s < end]
+    return format_html(
+        "{}{}{}",
+        "…" if start > 0 else "",
+        _marked(text[:end], inside, offset=start),
+        "…" if end < len(text) else "",
+    )

@@ -1,0 +1,197 @@
+"""Keeping the index in step with articles: one function, ``documents_update``.
+
+Every write path calls it inside its own transaction, after the article and what it derives
+(credits, categories, tags, mentions) are written, so the index commits or rolls back with the
+article: ``article_save`` (admin, API, publishing, unpublishing, revision restore) and the
+importer's batch writer. ``documents_rebuild`` (``manage.py search_rebuild``) redoes them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from articles.search.dictionary import dictionary_changed, dictionary_ensure, words_add
+from articles.search.models import SearchDocument
+from articles.search.text import collapse_spaces, index_tokens, normalize, single_characters
+from articles.text import plain_text
+
+# The surrogate key of every search answer (pages and API): purged when the index changes.
+SEARCH_KEY = "search"
+REBUILD_BATCH = 500
+
+
+@dataclass(slots=True)
+class _Names:
+    credits: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    projects: list[str] = field(default_factory=list)
+
+
+def _names(ids: list[int]) -> dict[int, _Names]:
+    from articles.models import CategorizedArticle, Credit, ProjectMention, TaggedArticle
+
+    names: dict[int, _Names] = {pk: _Names() for pk in ids}
+    credits = Credit.objects.filter(article_id__in=ids).values_list("article_id", "author__name")
+    for article_id, name in credits:
+        names[article_id].credits.append(name)
+    for through in (CategorizedArticle, TaggedArticle):
+        for article_id, name in through.objects.filter(content_object_id__in=ids).values_list(
+            "content_object_id", "tag__name"
+        ):
+            names[article_id].labels.append(name)
+    for article_id, name in (
+        ProjectMention.objects.filter(article_id__in=ids)
+        .order_by("article_id", "position")
+        .values_list("article_id", "project__name")
+    ):
+        if name not in names[article_id].projects:
+            names[article_id].projects.append(name)
+    return names
+
+
+def document_build(
+    *, article_id: int, title: str, excerpt: str, body_html: str, names: _Names
+) -> SearchDocument:
+    """The search document of one article (pure, once the dictionary is loaded)."""
+    # Each part normalised once; the single characters and the substring text reuse them.
+    title, excerpt, body = normalize(title), normalize(excerpt), normalize(plain_text(body_html))
+    summary = normalize(" ".join([*names.credits, *names.labels]))
+    projects = normalize(" ".join(names.projects))
+    return SearchDocument(
+        article_id=article_id,
+        title=" ".join(index_tokens(title)),
+        summary=" ".join(index_tokens(f"{excerpt} {summary}")),
+        projects=" ".join(index_tokens(projects)),
+        body=" ".join(index_tokens(body)),
+        characters=single_characters(" ".join([title, excerpt, summary, projects, body])),
+        plain=collapse_spaces(" ".join([title, excerpt, projects])),
+    )
+
+
+def documents_update(article_ids: Iterable[int], *, purge: bool = True) -> None:
+    """Index (again) the articles ``article_ids``, or drop their documents when they are gone.
+
+    Call it inside the transaction that wrote them. Names of their projects, authors,
+    categories and tags join the user dictionary first (and every other process is told), so
+    a company named for the first time in this very article is already one word. Six queries
+    for any number of articles, plus the writes. ``purge``: empty cached search answers
+    (surrogate key ``search``); bulk writers that purge everything anyway pass ``False``.
+    """
+    from articles.caching import keys_changed
+
+    ids = list(dict.fromkeys(int(pk) for pk in article_ids))
+    if not ids:
+        return
+    dictionary_ensure()
+    _documents_write(ids)
+    if purge:
+        keys_changed({SEARCH_KEY})
+
+
+_FIELDS = ("article_id", "title", "summary", "projects", "body", "characters", "plain")
+
+
+def _build(item: tuple) -> tuple:
+    pk, title, excerpt, body, names = item
+    document = document_build(article_id=pk, title=title, excerpt=excerpt, body_html=body, names=names)
+    # Plain values travel between processes far cheaper than model instances.
+    return tuple(getattr(document, field) for field in _FIELDS)
+
+
+def _work(ids: list[int]) -> tuple[list[tuple], dict[int, object]]:
+    """What building the documents of ``ids`` needs (the names join the dictionary), and each
+    article's ``updated_at`` as read."""
+    from articles.models import Article
+
+    columns = ("pk", "title", "excerpt", "body", "updated_at")
+    rows = list(Article.objects.filter(pk__in=ids).values_list(*columns))
+    names = _names([row[0] for row in rows])
+    learned = [name for entry in names.values() for name in (*entry.credits, *entry.labels, *entry.projects)]
+    if words_add(learned):
+        dictionary_changed(learned_here=True)
+    return [(*row[:4], names[row[0]]) for row in rows], {row[0]: row[4] for row in rows}
+
+
+def _store(ids: list[int], built: list[tuple]) -> None:
+    SearchDocument.objects.filter(article_id__in=ids).delete()
+    SearchDocument.objects.bulk_create(
+        [SearchDocument(**dict(zip(_FIELDS, values, strict=True))) for values in built]
+    )
+
+
+def _documents_write(ids: list[int]) -> None:
+    work, _read_at = _work(ids)
+    _store(ids, [_build(item) for item in work])
+
+
+def _store_unless_changed(ids: list[int], built: list[tuple], read_at: dict[int, object]) -> None:
+    """Store a rebuilt batch, leaving out articles saved since they were read (their own save
+    indexed them)."""
+    from django.db import transaction
+
+    from articles.models import Article
+
+    with transaction.atomic():
+        current = dict(Article.objects.filter(pk__in=ids).values_list("pk", "updated_at"))
+        kept = [values for values in built if current.get(values[0]) == read_at.get(values[0])]
+        _store([values[0] for values in kept] + [pk for pk in ids if pk not in current], kept)
+
+
+def documents_rebuild(
+    *,
+    batch_size: int = REBUILD_BATCH,
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Index every article again, ``batch_size`` at a time, each batch stored in its own
+    transaction. With ``workers`` > 1 segmentation runs on that many processes (forked after the
+    dictionary is loaded, so they cut text as this process does) while this one reads the next
+    batch and stores the last. Calls ``progress(done, total)`` after each batch; returns how
+    many were indexed. Articles saved meanwhile keep the document their save wrote."""
+    import multiprocessing
+
+    from django.db import connections, transaction
+
+    from articles.caching import keys_changed
+    from articles.models import Article
+
+    dictionary_changed()
+    dictionary_ensure()
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    total = len(ids)
+    pool = None
+    # Forked children must not share this process's database connections, which cannot be
+    # closed inside a transaction (a caller's, or a test's): then it segments here.
+    if workers > 1 and not transaction.get_connection().in_atomic_block:
+        connections.close_all()
+        pool = multiprocessing.get_context("fork").Pool(workers)
+    stored = 0
+
+    def store(batch: list[int], built: list[tuple], read_at: dict) -> None:
+        nonlocal stored
+        _store_unless_changed(batch, built, read_at)
+        stored += len(batch)
+        if progress is not None:
+            progress(stored, total)
+
+    pending = None
+    try:
+        for start in range(0, total, batch_size):
+            batch = ids[start : start + batch_size]
+            work, read_at = _work(batch)
+            if pool is None:
+                store(batch, [_build(item) for item in work], read_at)
+                continue
+            building = pool.map_async(_build, work, chunksize=8)
+            if pending is not None:
+                store(pending[0], pending[1].get(), pending[2])
+            pending = (batch, building, read_at)
+        if pending is not None:
+            store(pending[0], pending[1].get(), pending[2])
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    keys_changed({SEARCH_KEY})
+    return total

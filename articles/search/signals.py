@@ -1,0 +1,22 @@
+"""Signal handlers of the search package: a changed name changes the user dictionary."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+
+from articles.search.dictionary import dictionary_changed
+
+
+def name_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        dictionary_changed()
+
+
+def register_signal_handlers() -> None:
+    """Connect the handlers; called once from ``ArticlesConfig.ready()``."""
+    from articles.models import Author, Category, Project, Tag
+
+    for model in (Project, Author, Category, Tag):
+        uid = f"search-dictionary-{model.__name__}"
+        post_save.connect(name_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(name_changed, sender=model, dispatch_uid=f"{uid}-delete")

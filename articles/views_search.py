@@ -1,0 +1,119 @@
+"""The reader's search page, ``/search/?q=``: parse the request, run the search selector,
+render. Wrapped by ``reader_page`` in ``articles/urls.py`` (every accepted parameter is part
+of its cache key; any change to the index purges it)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from articles import selectors
+from articles.caching import keys
+from articles.search import MAX_QUERY_LENGTH, QueryTooLong, highlight, passage, query_parse
+from articles.selectors import ArticleFilters
+from articles.seo import list_meta
+from articles.text import plain_text
+
+# Every query parameter the page reads (``page`` is always part of the cache key).
+PARAMETERS = ["q", "category", "tag", "author", "project", "from", "to"]
+
+
+class SearchForm(forms.Form):
+    """The search box and its filters. Anything a reader sends is accepted: bad dates are
+    ignored (and said so), unknown slugs simply match nothing."""
+
+    q = forms.CharField(label=gettext_lazy("搜索"), required=False, strip=True)
+    category = forms.CharField(label=gettext_lazy("分类"), required=False, max_length=100)
+    tag = forms.CharField(label=gettext_lazy("标签"), required=False, max_length=100)
+    author = forms.CharField(label=gettext_lazy("作者"), required=False, max_length=100)
+    project = forms.CharField(label=gettext_lazy("项目"), required=False, max_length=64)
+    date_from = forms.DateField(label=gettext_lazy("起始日期"), required=False)
+    date_to = forms.DateField(label=gettext_lazy("截止日期"), required=False)
+
+    def __init__(self, data) -> None:
+        renamed = {"date_from": data.get("from", ""), "date_to": data.get("to", "")}
+        super().__init__({**{name: data.get(name, "") for name in PARAMETERS}, **renamed})
+
+    def filters(self) -> ArticleFilters:
+        self.is_valid()  # the fields that are valid are used; an unreadable date is left out
+        values = self.cleaned_data
+
+        def moment(day, *, next_day: bool = False):
+            if not day:
+                return None
+            day = day + timedelta(days=1) if next_day else day
+            return timezone.make_aware(datetime.combine(day, time.min))
+
+        return ArticleFilters(
+            category=(values.get("category") or None),
+            tag=(values.get("tag") or None),
+            author=(values.get("author") or None),
+            project=(values.get("project") or None),
+            published_after=moment(values.get("date_from")),
+            published_before=moment(values.get("date_to"), next_day=True),
+        )
+
+
+class _Result:
+    """One search result as the template shows it: highlighted title and passage."""
+
+    def __init__(self, article, query) -> None:
+        self.article = article
+        self.title = highlight(article.title, query)
+        body = plain_text(article.body)
+        best = passage(body, query)
+        self.passage = best if "<mark>" in best or not article.excerpt else passage(article.excerpt, query)
+
+
+@require_safe
+def search_page(request):
+    """``/search/?q=…&category=&tag=&author=&project=&from=&to=&page=``: published articles
+    only, best first. An empty query shows the empty page; a query over ``MAX_QUERY_LENGTH``
+    characters is a 400 with a message; a page past the end shows the last page."""
+    form = SearchForm(request.GET)
+    raw = request.GET.get("q", "")
+    context = {"form": form, "search_query": raw, "max_length": MAX_QUERY_LENGTH, "results": []}
+    context["categories"] = categories = list(selectors.category_list_published())
+    keys.declare_objects(*categories)
+    context["meta"] = list_meta(
+        title=_("搜索：%(q)s") % {"q": raw} if raw.strip() else _("搜索"),
+        description=_("在 %(site)s 搜索文章") % {"site": settings.MASTHEAD_SITE_NAME},
+        path=reverse("articles:search"),
+    )
+    context["meta"].noindex = True
+    try:
+        query = query_parse(raw)
+    except QueryTooLong as error:
+        context["error"] = str(error)
+        return render(request, "articles/search.html", context, status=400)
+    context["query"] = query
+    if not query.is_empty:
+        found = selectors.article_search_published(query=query, filters=form.filters())
+        page = Paginator(found, settings.ARTICLES_PAGE_SIZE).get_page(request.GET.get("page"))
+        keys.declare_objects(*page.object_list)
+        context.update(
+            page_obj=page,
+            total=page.paginator.count,
+            results=[_Result(article, query) for article in page.object_list],
+            page_query=_page_query(request),
+        )
+    return render(request, "articles/search.html", context)
+
+
+def _page_query(request) -> str:
+    """The request's search parameters, for the pagination links (without ``page``)."""
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    for name in list(kept):
+        if name not in PARAMETERS:
+            kept.pop(name)
+    return kept.urlencode()

@@ -1,0 +1,144 @@
+"""The index follows every write in the same transaction: saves, publishing, unpublishing,
+revision restores and import batches; ``search_rebuild`` redoes it all; the user dictionary
+reloads in every process when a name changes."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from reversion.models import Version
+
+from articles.models import Article, Project
+from articles.search import dictionary, query_parse, search
+from articles.search.models import SearchDocument
+from articles.services.importing import posts_import
+from articles.services.publishing import article_publish, article_unpublish
+from articles.services.revisions import article_restore
+from tests.articles.search.conftest import anchor
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(query: str, queryset=None) -> list[str]:
+    found = search(query=query_parse(query), queryset=queryset or Article.objects.published())
+    return [article.title for article in found[: len(found)]]
+
+
+def test_publishing_and_unpublishing_change_what_readers_find(write_article):
+    article = write_article("氢能源重卡", status=Article.Status.DRAFT)
+    assert titles("氢能源") == []
+    article_publish(article=article)
+    assert titles("氢能源") == ["氢能源重卡"]
+    article_unpublish(article=article)
+    assert titles("氢能源") == []
+
+
+def test_a_failed_save_leaves_the_index_as_it_was(write_article):
+    article = write_article("固态电池", "<p>内容。</p>")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        from articles.services.articles import article_save
+
+        article.title = "钠离子电池"
+        article_save(article=article)
+        raise RuntimeError("the request failed after the save")
+    assert titles("固态电池") == ["固态电池"]
+    assert titles("钠离子") == []
+
+
+def test_restoring_a_revision_restores_what_is_found(write_article):
+    from articles.services.articles import article_save
+
+    article = write_article("激光雷达量产", "<p>第一版。</p>")
+    first = Version.objects.get_for_object(article).last()
+    article.title = "毫米波雷达量产"
+    article_save(article=article)
+    assert titles("激光雷达") == []
+    article_restore(article=article, version=first)
+    assert titles("激光雷达") == ["激光雷达量产"]
+    assert titles("毫米波") == []
+
+
+POST = """---
+title: {title}
+date: 2024-03-01 10:00:00
+categories:
+ - 资讯
+---
+
+<p>文 | 韩梅梅</p><p>{body}</p>
+"""
+
+
+def test_import_batches_index_their_articles_and_the_names_they_bring(write_post):
+    write_post("a.md", POST.format(title="星河智联完成融资", body=anchor("7001", "星河智联") + "获得投资。"))
+    write_post("b.md", POST.format(title="行业周报", body="本周星河智联与多家公司合作。"))
+    results = list(posts_import(inputs=[write_post.root]))
+    assert [result.status for result in results] == ["created", "created"]
+    assert query_parse("星河智联").tokens == ("星河智联",)
+    assert titles("星河智联") == ["星河智联完成融资", "行业周报"]
+    assert titles("韩梅梅") and SearchDocument.objects.count() == 2
+
+
+def test_reimport_of_a_changed_post_reindexes_it(write_post):
+    path = write_post("a.md", POST.format(title="旧的标题", body="内容"))
+    list(posts_import(inputs=[write_post.root]))
+    path.write_text(POST.format(title="卫星通信手机", body="内容"), encoding="utf-8")
+    (result,) = list(posts_import(inputs=[write_post.root]))
+    assert result.status == "updated"
+    assert titles("卫星通信") == ["卫星通信手机"]
+    assert titles("旧的标题") == []
+
+
+def test_search_rebuild_indexes_every_article(write_article):
+    write_article("自动驾驶出租车")
+    write_article("自动驾驶草稿", status=Article.Status.DRAFT)
+    SearchDocument.objects.all().delete()
+    assert titles("自动驾驶") == []
+    out = io.StringIO()
+    call_command("search_rebuild", stdout=out, batch_size=1)
+    assert "已索引 2 篇文章" in out.getvalue()
+    assert titles("自动驾驶") == ["自动驾驶出租车"]
+    assert set(titles("自动驾驶", Article.objects.all())) == {"自动驾驶出租车", "自动驾驶草稿"}
+
+
+def test_every_process_reloads_the_dictionary_when_a_name_changes(db):
+    dictionary.dictionary_ensure()
+    # Another process renames a project: its signal bumps the version in the shared cache.
+    Project.objects.bulk_create([Project(external_id="1", name="青藤云图")])  # no signal here
+    assert query_parse("青藤云图").tokens != ("青藤云图",)
+    dictionary.dictionary_changed()
+    assert query_parse("青藤云图").tokens == ("青藤云图",)
+
+
+def test_saving_a_name_bumps_the_dictionary_version(db):
+    from django.core.cache import cache
+
+    dictionary.dictionary_ensure()
+    before = cache.get(dictionary.VERSION_KEY)
+    Project.objects.create(external_id="2", name="白鹭引擎")
+    assert cache.get(dictionary.VERSION_KEY) != before
+    assert query_parse("白鹭引擎").tokens == ("白鹭引擎",)
+
+
+def test_rebuild_keeps_the_document_of_an_article_saved_while_it_ran(write_article, monkeypatch):
+    from articles.search import index
+    from articles.services.articles import article_save
+
+    article = write_article("旧标题的文章")
+    real_work = index._work
+    saved = []
+
+    def work_then_an_editor_saves(ids):
+        read = real_work(ids)
+        if not saved:
+            saved.append(True)
+            article.title = "编辑刚改的标题"
+            article_save(article=article)
+        return read
+
+    monkeypatch.setattr(index, "_work", work_then_an_editor_saves)
+    index.documents_rebuild()
+    assert titles("编辑刚改") == ["编辑刚改的标题"]
