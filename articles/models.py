@@ -49,7 +49,18 @@ class UnicodeSlugTagBase(TagBase):
 
 
 class Category(UnicodeSlugTagBase):
+    """A category; with a navigation position it is one of the site's sections (in the header)."""
+
     slug_fallback_prefix = "category"
+
+    description = models.TextField(_("简介"), blank=True)
+    nav_position = models.PositiveSmallIntegerField(
+        _("导航位置"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("填写后作为栏目显示在网站导航和首页，数字小的在前；留空则不显示。"),
+    )
 
     class Meta:
         verbose_name = _("分类")
@@ -73,9 +84,12 @@ class Tag(UnicodeSlugTagBase):
 class CategorizedArticle(ItemBase):
     tag = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="items")
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    # The order the editor gave the categories in; the first is the article's primary section.
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
     class Meta:
         unique_together = [("content_object", "tag")]
+        ordering = ["position", "id"]
 
 
 class TaggedArticle(ItemBase):

@@ -81,12 +81,12 @@ def article_with_relations(
     if "credits" in wanted:
         lookups.append(_credits_prefetch())
     if "categories" in wanted:
-        # Through the link table, in the order the categories were given (Hexo lists them
-        # outermost first), not alphabetically: the first one is the article's section.
+        # Through the link table, in the order the categories were given (an editor's order,
+        # Hexo's outermost first), not alphabetically: the first one is the article's section.
         lookups.append(
             Prefetch(
                 "categorizedarticle_set",
-                queryset=CategorizedArticle.objects.select_related("tag").order_by("id"),
+                queryset=CategorizedArticle.objects.select_related("tag").order_by("position", "id"),
                 to_attr="category_links",
             )
         )
@@ -160,7 +160,11 @@ def article_categories(*, article: Article) -> list[Category]:
     selector; one query otherwise)."""
     links = getattr(article, "category_links", None)
     if links is None:
-        links = CategorizedArticle.objects.filter(content_object=article).select_related("tag").order_by("id")
+        links = (
+            CategorizedArticle.objects.filter(content_object=article)
+            .select_related("tag")
+            .order_by("position", "id")
+        )
     return [link.tag for link in links]
 
 
@@ -207,6 +211,11 @@ def article_related(*, article: Article, limit: int) -> list[Article]:
         .defer("body", "extra", "excerpt")
         .order_by("-shared_categories", "-published_at", "-id")[:limit]
     )
+
+
+def section_list() -> list[Category]:
+    """The site's sections: categories with a navigation position, in that order (one query)."""
+    return list(Category.objects.filter(nav_position__isnull=False).order_by("nav_position", "name", "pk"))
 
 
 def category_get(*, slug: str) -> Category:

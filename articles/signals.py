@@ -10,7 +10,8 @@ What each change purges (``articles.caching.affected``):
   rescheduled, deleted), also every list of all articles and the lists of its categories,
   tags, authors and projects;
 - a category, tag, credit or project mention of an article: the article and that owner's list;
-- an author, project, category or tag itself (renamed, new logo): every response showing it;
+- an author, project, category or tag itself (renamed, new logo): every response showing it
+  (a category also empties the sections: header navigation and the home page's blocks);
 - a rendition: the article showing it.
 
 Bulk writers that bypass signals call ``articles.caching.content_changed()`` instead.
@@ -25,7 +26,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 
 from articles.caching import keys_changed
 from articles.caching.affected import article_list_keys, listing_changed, relation_keys
-from articles.caching.keys import SITEMAPS, key_for, object_key
+from articles.caching.keys import SECTIONS, SITEMAPS, key_for, object_key
 from articles.models import (
     Article,
     Author,
@@ -76,7 +77,9 @@ def relation_changed(sender, instance, raw: bool = False, **kwargs) -> None:
 
 def shown_object_changed(sender, instance, raw: bool = False, **kwargs) -> None:
     if not raw:
-        keys_changed({object_key(instance), SITEMAPS})
+        # Any category may be (or stop being) a section: the navigation shows them all.
+        extra = {SECTIONS} if isinstance(instance, Category) else set()
+        keys_changed({object_key(instance), SITEMAPS, *extra})
 
 
 def rendition_changed(sender, instance: Rendition, raw: bool = False, **kwargs) -> None:

@@ -195,10 +195,11 @@ class ArticleAdmin(VersionAdmin):
     # --- saving ----------------------------------------------------------------------------
 
     def save_model(self, request, obj: Article, form, change: bool) -> None:
-        # The form's m2m (categories, tags) are saved by save_related; the service does the rest,
-        # including the permission rules and the version check.
+        # The form's tags are saved by save_related; the service does the rest (categories in
+        # the chosen order, the permission rules and the version check).
         expected = form.cleaned_data.get("loaded_version") if change else None
-        article_save(article=obj, by=request.user, expected_version=expected)
+        categories = form.cleaned_data.get("categories") if "categories" in form.fields else None
+        article_save(article=obj, by=request.user, expected_version=expected, categories=categories)
         autosave_discard(user=request.user, article=obj if change else None)
 
     # --- actions ---------------------------------------------------------------------------

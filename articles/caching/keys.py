@@ -38,6 +38,8 @@ ALL = "all"
 ARTICLES = "articles"
 # Sitemaps list every article with its last change: any article write changes them.
 SITEMAPS = "sitemaps"
+# The site's sections (header navigation, home page blocks): purged when any category changes.
+SECTIONS = "sections"
 # Stands for "declared nothing": purged by every purge (see ``articles.caching.store``).
 NO_KEYS = "*"
 

@@ -9,8 +9,9 @@ import reversion
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from articles.models import Article
+from articles.models import Article, Category
 from articles.sanitize import clean_html
+from articles.services.categories import article_categories_set
 from articles.services.credits import Byline, bylines_extract, credits_add
 from articles.services.images import image_check, image_normalize, renditions_ensure
 from articles.services.mentions import mentions_sync, project_links_complete
@@ -67,7 +68,7 @@ def _describe(previous: Article | None, article: Article) -> str:
 def article_save(
     *,
     article: Article,
-    categories: Iterable[str] | None = None,
+    categories: Iterable[Category | str] | None = None,
     tags: Iterable[str] | None = None,
     by=None,
     expected_version: int | None = None,
@@ -79,8 +80,10 @@ def article_save(
     bylines become credits and leave the body, mentions are rebuilt from the body's project
     links, the excerpt defaults to the body's opening text, and ``version`` goes up by one on
     every save of an existing article. ``categories``/``tags``, when given, replace the
-    article's current ones. Every save is a django-reversion revision (who: ``by``, what:
-    ``comment`` or the status change). The head image's renditions are made when missing.
+    article's current ones; categories (objects, or names looked up and created when missing)
+    keep their order, the first being the article's section. Every save is a django-reversion
+    revision (who: ``by``, what: ``comment`` or the status change). The head image's renditions
+    are made when missing.
 
     Webhook events (published, updated, unpublished, scheduled) are recorded with the save and
     sent after it commits, by the background worker (``articles.webhooks.events``).
@@ -111,7 +114,7 @@ def article_save(
     with reversion.create_revision():
         article.save()
         if categories is not None:
-            article.categories.set(list(dict.fromkeys(c.strip() for c in categories if c.strip())))
+            article_categories_set(article=article, categories=categories)
         if tags is not None:
             article.tags.set(list(dict.fromkeys(t.strip() for t in tags if t.strip())))
         article_derive(article=article, bylines=prepared.bylines)

@@ -58,3 +58,11 @@ def iso_datetime(value) -> str:
     if not value:
         return ""
     return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+@register.simple_tag
+def site_sections() -> list:
+    """The site's sections for the header navigation (``articles.site.sections``; cached)."""
+    from articles.site.sections import nav_sections
+
+    return nav_sections()
