@@ -361,6 +361,50 @@ class ArticleAutosave(models.Model):
         return f"{self.user} · {self.title or '—'}"
 
 
+class FrontPageSlot(models.Model):
+    """A story an editor pinned to the front page: the lead, or one of the featured row.
+
+    A slot shows while its article is public and until ``expires_at``; then the front page
+    falls back to the newest stories (``articles.site.front_page``).
+    """
+
+    class Kind(models.TextChoices):
+        LEAD = "lead", _("头条")
+        FEATURED = "featured", _("推荐")
+
+    kind = models.CharField(_("位置"), max_length=16, choices=Kind.choices, default=Kind.FEATURED)
+    position = models.PositiveSmallIntegerField(
+        _("顺序"), default=0, help_text=_("同一位置的多篇按数字从小到大排列。")
+    )
+    article = models.ForeignKey(
+        Article, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="front_page_slots"
+    )
+    title = models.CharField(_("替换标题"), max_length=200, blank=True, help_text=_("留空则用文章标题。"))
+    image = CleanImageField(
+        _("替换图片"), upload_to="front/%Y/%m/", blank=True, help_text=_("留空则用文章题图。")
+    )
+    expires_at = models.DateTimeField(
+        _("到期时间"), null=True, blank=True, help_text=_("到期后此位置自动换成最新的文章；留空则一直有效。")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("首页推荐位")
+        verbose_name_plural = _("首页推荐位")
+        ordering = ["kind", "position", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.title or self.article.title}"
+
+
 # Models that live with their own concern; imported here so Django registers them with the app.
 from articles.api.models import ContentKey, StaffToken  # noqa: E402,F401
 from articles.webhooks.models import (  # noqa: E402,F401

@@ -15,7 +15,7 @@ app_name = "articles"
 _SITEMAP_TEMPLATE = "sitemaps/sitemap.xml"
 
 urlpatterns = [
-    path("", reader_page(views.ArticleListView.as_view()), name="home"),
+    path("", reader_page(views.HomeView.as_view()), name="home"),
     path("p/<int:pk>/", reader_page(views.ArticleDetailView.as_view()), name="detail"),
     path("categories/<str:slug>/", reader_page(views.CategoryView.as_view()), name="category"),
     path("categories/<str:slug>/feed/", reader_page(feeds.CategoryFeed()), name="category_feed"),

@@ -126,6 +126,9 @@ def reader_site(db, write_post) -> ReaderSite:
     }
     for article in hidden.values():
         article.tags.add("企业服务")
+    # Two sections in the header and on the front page; 36kr stays a plain category.
+    Category.objects.filter(name="资讯").update(nav_position=1, description="创投与科技公司的最新消息")
+    Category.objects.filter(name="快讯").update(nav_position=2)
     return ReaderSite(imported=imported, published=published, hidden=hidden)
 
 

@@ -1,10 +1,12 @@
-"""Authors, projects and categories (the site's sections)."""
+"""Authors, projects, categories (the site's sections) and the front page's slots."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from articles.models import Author, Category, Project
+from articles.models import Author, Category, FrontPageSlot, Project
+from articles.site.front_page import active_slots
 
 
 @admin.register(Author)
@@ -32,3 +34,29 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     fields = ["name", "slug", "nav_position", "description"]
     ordering = ["nav_position", "name"]
+
+
+@admin.register(FrontPageSlot)
+class FrontPageSlotAdmin(admin.ModelAdmin):
+    """The front page's lead and featured stories, chosen by editors."""
+
+    list_display = ["__str__", "kind", "position", "article", "expires_at", "is_active"]
+    list_editable = ["position"]
+    list_filter = ["kind"]
+    list_select_related = ["article"]
+    autocomplete_fields = ["article"]
+    fields = ["kind", "position", "article", "title", "image", "expires_at"]
+    search_fields = ["title", "article__title"]
+
+    @admin.display(description=_("正在显示"), boolean=True)
+    def is_active(self, obj: FrontPageSlot) -> bool:
+        return obj.pk in self._active_pks
+
+    def changelist_view(self, request, extra_context=None):
+        self._active_pks = {slot.pk for slot in active_slots()}
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj: FrontPageSlot, form, change: bool) -> None:
+        if obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
