@@ -191,6 +191,23 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
     feed_type = FullContentAtomFeed
 
 
+class FlashFeed(LatestArticlesFeed):
+    """The newest 快讯."""
+
+    def title(self, obj=None) -> str:
+        return _("%(site)s：快讯") % {"site": settings.MASTHEAD_SITE_NAME}
+
+    def link(self, obj=None) -> str:
+        return "/flash/"
+
+    def articles(self, obj):
+        return selectors.flash_list_for_feed()
+
+
+class FlashAtomFeed(FlashFeed):
+    feed_type = FullContentAtomFeed
+
+
 class _OwnedFeed(LatestArticlesFeed):
     """The articles of one category, author or project (``obj``)."""
 

@@ -76,6 +76,7 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
+            "kind",
             "title",
             "body",
             "excerpt",

@@ -157,6 +157,13 @@ class ArticleQuerySet(models.QuerySet):
         """Articles a reader may see: published, and due (scheduling is this query)."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=Now())
 
+    def flashes(self) -> ArticleQuerySet:
+        return self.filter(kind=Article.Kind.FLASH)
+
+    def stories(self) -> ArticleQuerySet:
+        """Everything but flashes (the front page's lead, featured row and latest list)."""
+        return self.exclude(kind=Article.Kind.FLASH)
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -165,6 +172,14 @@ class Article(models.Model):
         PUBLISHED = "published", _("已发布")
         UNPUBLISHED = "unpublished", _("已撤回")
 
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("文章")
+        # A short, time-stamped item: a title and a few sentences, no head image needed.
+        FLASH = "flash", _("快讯")
+
+    kind = models.CharField(
+        _("类型"), max_length=16, choices=Kind.choices, default=Kind.ARTICLE
+    )
     title = models.CharField(_("标题"), max_length=500)
     body = models.TextField(_("正文"), blank=True)
     excerpt = models.TextField(_("摘要"), blank=True)
@@ -223,6 +238,8 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="article_feed_idx"),
+            # The 快讯 stream (and the front page's stories, which leave flashes out).
+            models.Index(fields=["kind", "status", "-published_at", "-id"], name="article_kind_feed_idx"),
             # "When did published content last change" (sitemaps' lastmod) without a table scan.
             models.Index(fields=["status", "-updated_at"], name="article_updated_idx"),
         ]

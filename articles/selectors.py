@@ -45,6 +45,23 @@ def article_list_published() -> QuerySet[Article]:
     )
 
 
+def story_list_published() -> QuerySet[Article]:
+    """Published stories (everything but 快讯), newest first, as list cards need them."""
+    return article_list_published().filter(kind=Article.Kind.ARTICLE)
+
+
+def flash_list_published(*, with_body: bool = True) -> QuerySet[Article]:
+    """Published 快讯, newest first: title, time and the few sentences of the body (no
+    relations: a flash shows none)."""
+    queryset = Article.objects.published().flashes().defer("extra").order_by("-published_at", "-id")
+    return queryset if with_body else queryset.defer("body")
+
+
+def flash_list_for_feed() -> QuerySet[Article]:
+    """Published 快讯 with what a feed item shows (credits, categories, tags)."""
+    return article_list_for_feed().filter(kind=Article.Kind.FLASH)
+
+
 def article_list_for_feed() -> QuerySet[Article]:
     """Published, due articles with their bodies, credits, categories and tags (feeds)."""
     return (

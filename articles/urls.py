@@ -27,6 +27,9 @@ urlpatterns = [
     path("projects/<str:external_id>/", reader_page(views.ProjectView.as_view()), name="project"),
     path("projects/<str:external_id>/feed/", reader_page(feeds.ProjectFeed()), name="project_feed"),
     path("projects/<str:external_id>/feed/atom/", reader_page(feeds.ProjectAtomFeed()), name="project_atom"),
+    path("flash/", reader_page(views.FlashListView.as_view()), name="flashes"),
+    path("flash/feed/", reader_page(feeds.FlashFeed()), name="flash_feed"),
+    path("flash/feed/atom/", reader_page(feeds.FlashAtomFeed()), name="flash_atom"),
     path("archive/", reader_page(views.ArchiveIndexView.as_view()), name="archive"),
     re_path(
         r"^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$",

@@ -90,7 +90,7 @@ class HomeView(ArticleListView):
             self.front = None
             lead_pk = front_lead_pk()
         self.count_suffix = str(lead_pk)
-        return selectors.article_list_published().exclude(pk=lead_pk)
+        return selectors.story_list_published().exclude(pk=lead_pk)
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         # The count depends on the stories shown at the top, which the latest list leaves out.
@@ -104,7 +104,34 @@ class HomeView(ArticleListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(front=self.front, **kwargs)
+        flashes = []
+        if self.front is not None:
+            newest = selectors.flash_list_published(with_body=False)
+            flashes = list(newest[: settings.ARTICLES_HOME_FLASH_COUNT])
+            keys.declare_objects(*flashes)
+        return super().get_context_data(front=self.front, flashes=flashes, **kwargs)
+
+
+class FlashListView(ArticleListView):
+    """``/flash/``: the 快讯 stream, newest first, each with its time and its few sentences."""
+
+    template_name = "articles/flash_list.html"
+
+    def get_queryset(self):
+        return selectors.flash_list_published()
+
+    def page_title(self) -> str:
+        return _("快讯")
+
+    def page_description(self) -> str:
+        return _("%(site)s 7×24 小时快讯") % {"site": settings.MASTHEAD_SITE_NAME}
+
+    def page_feed(self) -> FeedLink | None:
+        return FeedLink(
+            title=f"{settings.MASTHEAD_SITE_NAME}：{_('快讯')}",
+            rss=reverse("articles:flash_feed"),
+            atom=reverse("articles:flash_atom"),
+        )
 
 
 class _ArticlePage:

@@ -89,7 +89,7 @@ class ArticleAdmin(VersionAdmin):
         "updated_at",
     ]
     list_display_links = ["title"]
-    list_filter = ["status", ScheduleFilter, "categories", "credits__author", "created_by"]
+    list_filter = ["status", "kind", ScheduleFilter, "categories", "credits__author", "created_by"]
     list_select_related = ["created_by"]
     search_fields = ["title", "excerpt", "credits__author__name"]
     date_hierarchy = "published_at"
@@ -100,7 +100,7 @@ class ArticleAdmin(VersionAdmin):
     object_history_template = "admin/articles/article/object_history.html"
     change_list_template = "admin/articles/article/change_list.html"
     fieldsets = [
-        (None, {"fields": ["title", "body", "excerpt", "loaded_version"]}),
+        (None, {"fields": ["kind", "title", "body", "excerpt", "loaded_version"]}),
         (_("发布"), {"fields": ["status", "published_at", "comments_enabled", "source"]}),
         (_("分类与标签"), {"fields": ["categories", "tags"]}),
         (

@@ -10,6 +10,8 @@ Rules (``front_page``):
   to the newest story).
 - Each section (``articles.site.sections``) gets a block of its ``ARTICLES_HOME_SECTION_SIZE``
   newest stories not shown above.
+- 快讯 (flashes) have their own stream in the sidebar: they never lead, fill the featured row
+  or join the latest list, unless an editor pins one.
 - The latest list below leaves out the lead only (the featured row is a selection from it),
   so its pages do not shift when editors pin stories.
 
@@ -178,7 +180,7 @@ def front_lead_pk(*, now: datetime | None = None) -> int | None:
         if expires_at is not None:
             surrogate.declare_expiry(expires_at.timestamp())
         return article_id
-    return selectors.article_list_published().values_list("pk", flat=True).first()
+    return selectors.story_list_published().values_list("pk", flat=True).first()
 
 
 def front_page(*, now: datetime | None = None, with_sections: bool = True) -> FrontPage:
@@ -199,7 +201,7 @@ def front_page(*, now: datetime | None = None, with_sections: bool = True) -> Fr
         if slot.expires_at is not None:
             surrogate.declare_expiry(slot.expires_at.timestamp())
     wanted = (0 if lead else 1) + settings.ARTICLES_FRONT_FEATURED_COUNT - len(featured)
-    newest = list(selectors.article_list_published().exclude(pk__in=shown)[:wanted]) if wanted > 0 else []
+    newest = list(selectors.story_list_published().exclude(pk__in=shown)[:wanted]) if wanted > 0 else []
     if lead is None and newest:
         first = newest.pop(0)
         lead = FrontItem(article=first, title=first.title)

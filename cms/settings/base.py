@@ -245,6 +245,7 @@ ARTICLES_RELATED_COUNT = int(os.environ.get("ARTICLES_RELATED_COUNT", "5"))
 # The front page: stories in the featured row (the editors' picks first), stories per section block.
 ARTICLES_FRONT_FEATURED_COUNT = int(os.environ.get("ARTICLES_FRONT_FEATURED_COUNT", "4"))
 ARTICLES_HOME_SECTION_SIZE = int(os.environ.get("ARTICLES_HOME_SECTION_SIZE", "4"))
+ARTICLES_HOME_FLASH_COUNT = int(os.environ.get("ARTICLES_HOME_FLASH_COUNT", "8"))
 # Anonymous full-page cache: how long an entry lives at most (it is also dropped on every
 # content change), and the Cache-Control max-age browsers get (0: revalidate with ETag each time).
 ARTICLES_PAGE_CACHE_SECONDS = int(os.environ.get("ARTICLES_PAGE_CACHE_SECONDS", "600"))

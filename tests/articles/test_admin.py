@@ -12,6 +12,7 @@ def form_data(**overrides):
         "title": "后台写的文章",
         "body": "<p>正文</p>",
         "excerpt": "",
+        "kind": "article",
         "status": Article.Status.DRAFT,
         "published_at_0": "",
         "published_at_1": "",

@@ -30,6 +30,7 @@ from articles.models import (
     TaggedArticle,
 )
 from articles.services.credits import authors_get_or_create, credits_build
+from articles.services.flashes import kind_for_legacy_categories
 from articles.services.importing.reading import LegacyPost
 from articles.services.importing.results import ImportResult
 from articles.services.mentions import mentions_build, projects_upsert
@@ -85,6 +86,7 @@ def _apply(article: Article, post: LegacyPost) -> None:
         article.head_image = ""
     if article.thumbnail and article.thumbnail_url != post.thumbnail_url:
         article.thumbnail = ""
+    article.kind = kind_for_legacy_categories(post.categories)  # 快讯 posts become flashes
     article.title = post.title
     article.body = post.body
     article.excerpt = post.excerpt
