@@ -422,6 +422,24 @@ class FrontPageSlot(models.Model):
         return f"{self.get_kind_display()} · {self.title or self.article.title}"
 
 
+class ArticleViewCount(models.Model):
+    """Page views of one article in one hour (the hour's start): counted without cookies or
+    anything about the reader, and written in batches (``articles.site.most_read``)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="view_counts")
+    hour = models.DateTimeField(_("小时"))
+    count = models.PositiveIntegerField(_("阅读数"), default=0)
+
+    class Meta:
+        verbose_name = _("阅读数")
+        verbose_name_plural = _("阅读数")
+        constraints = [models.UniqueConstraint(fields=["article", "hour"], name="view_count_unique_hour")]
+        indexes = [models.Index(fields=["hour"], name="view_count_hour_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} @ {self.hour:%Y-%m-%d %H}: {self.count}"
+
+
 # Models that live with their own concern; imported here so Django registers them with the app.
 from articles.api.models import ContentKey, StaffToken  # noqa: E402,F401
 from articles.webhooks.models import (  # noqa: E402,F401

@@ -5,7 +5,7 @@ or name fixed ones here."""
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 
-from articles import feeds, views
+from articles import feeds, views, views_beacon
 from articles.caching import keys
 from articles.page_cache import reader_page
 from articles.sitemaps import SITEMAPS
@@ -17,6 +17,8 @@ _SITEMAP_TEMPLATE = "sitemaps/sitemap.xml"
 urlpatterns = [
     path("", reader_page(views.HomeView.as_view()), name="home"),
     path("p/<int:pk>/", reader_page(views.ArticleDetailView.as_view()), name="detail"),
+    # Not a page: never cached, counts a view (articles.site.most_read).
+    path("p/<int:pk>/view.gif", views_beacon.view_beacon, name="view_beacon"),
     path("categories/<str:slug>/", reader_page(views.CategoryView.as_view()), name="category"),
     path("categories/<str:slug>/feed/", reader_page(feeds.CategoryFeed()), name="category_feed"),
     path("categories/<str:slug>/feed/atom/", reader_page(feeds.CategoryAtomFeed()), name="category_atom"),

@@ -66,3 +66,11 @@ def site_sections() -> list:
     from articles.site.sections import nav_sections
 
     return nav_sections()
+
+
+@register.inclusion_tag("articles/_most_read.html")
+def most_read_box(heading_id: str = "most-read-title") -> dict:
+    """The "24 小时最热" list (``articles.site.most_read``; cached)."""
+    from articles.site.most_read import most_read
+
+    return {"articles": most_read(hours=24), "heading_id": heading_id}

@@ -136,7 +136,7 @@ def test_the_front_page_costs_the_same_queries_however_many_stories_picks_and_se
             FrontPageSlot.objects.create(article=article, kind="featured" if n % 2 else "lead")
 
     grow(3)
-    with django_assert_max_num_queries(15) as few:
+    with django_assert_max_num_queries(16) as few:
         assert client.get("/").status_code == 200
     grow(20)
     with django_assert_max_num_queries(len(few.captured_queries)):
