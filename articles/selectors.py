@@ -77,6 +77,11 @@ def article_get_published(*, pk: int) -> Article:
     return get_object_or_404(_article_detail_queryset(Article.objects.published()), pk=pk)
 
 
+def article_get_published_light(*, pk: int) -> Article:
+    """A published, due article with only its id, title and dates (one query). Raises ``Http404``."""
+    return get_object_or_404(Article.objects.published().only("id", "title", "published_at"), pk=pk)
+
+
 def article_get_for_preview(*, pk: int) -> Article:
     """Any article, whatever its status (staff preview). Raises ``Http404``."""
     return get_object_or_404(_article_detail_queryset(Article.objects.all()), pk=pk)

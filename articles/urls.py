@@ -19,6 +19,7 @@ urlpatterns = [
     path("p/<int:pk>/", reader_page(views.ArticleDetailView.as_view()), name="detail"),
     # Not a page: never cached, counts a view (articles.site.most_read).
     path("p/<int:pk>/view.gif", views_beacon.view_beacon, name="view_beacon"),
+    path("p/<int:pk>/qr.svg", reader_page(views_beacon.share_qr), name="share_qr"),
     path("categories/<str:slug>/", reader_page(views.CategoryView.as_view()), name="category"),
     path("categories/<str:slug>/feed/", reader_page(feeds.CategoryFeed()), name="category_feed"),
     path("categories/<str:slug>/feed/atom/", reader_page(feeds.CategoryAtomFeed()), name="category_atom"),

@@ -74,3 +74,13 @@ def most_read_box(heading_id: str = "most-read-title") -> dict:
     from articles.site.most_read import most_read
 
     return {"articles": most_read(hours=24), "heading_id": heading_id}
+
+
+@register.simple_tag
+def share_links(article) -> dict[str, str]:
+    """``{"url": the article's absolute address, "weibo": Weibo's share dialog for it}``."""
+    from articles.jsonld import absolute_url
+    from articles.site.sharing import weibo_share_url
+
+    url = absolute_url(article.get_absolute_url())
+    return {"url": url, "weibo": weibo_share_url(url=url, title=article.title)}
