@@ -255,3 +255,11 @@ def test_article_page_costs_at_most_ten_queries_with_many_credits_mentions_and_r
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('class="project-card"') == 12
+
+
+def test_the_head_image_caption_is_not_read_twice(client):
+    article = ArticleFactory(head_image_url="https://img.example.com/a.jpg", head_image_alt="发布会现场")
+    html = page(client, article.get_absolute_url())
+    figure = html.split('<figure class="head-image">', 1)[1].split("</figure>", 1)[0]
+    assert 'alt="发布会现场"' in figure
+    assert '<figcaption aria-hidden="true">发布会现场</figcaption>' in figure
