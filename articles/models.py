@@ -126,6 +126,13 @@ class Author(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
+class ReferType(models.TextChoices):
+    """What a ``project-link``'s ``data-refer-type`` says the linked thing is (36kr's codes)."""
+
+    INVESTOR = "1", _("投资机构")
+    COMPANY = "2", _("公司/项目")
+
+
 class Project(models.Model):
     """A company or product that stories reference through ``project-link`` anchors."""
 
@@ -133,7 +140,7 @@ class Project(models.Model):
     name = models.CharField(_("名称"), max_length=200)
     logo_url = models.URLField(_("Logo 地址"), max_length=1000, blank=True)
     url = models.URLField(_("链接"), max_length=1000, blank=True)
-    refer_type = models.CharField(_("引用类型"), max_length=16, blank=True)
+    refer_type = models.CharField(_("引用类型"), max_length=16, blank=True, choices=ReferType.choices)
     # Publication time of the newest article that described this project; its anchor's
     # name and logo win over older ones.
     last_seen_at = models.DateTimeField(_("最近提及"), null=True, blank=True, editable=False)
@@ -275,8 +282,12 @@ class Credit(models.Model):
         REPORTER = "reporter", _("采访")
         TRANSLATOR = "translator", _("翻译")
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="credits")
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="credits")
+    article = models.ForeignKey(
+        Article, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="credits"
+    )
+    author = models.ForeignKey(
+        Author, verbose_name=_("作者"), on_delete=models.PROTECT, related_name="credits"
+    )
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.WRITER)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
@@ -296,8 +307,10 @@ class ProjectMention(models.Model):
     """One ``project-link`` anchor in an article body; derived from the body on every save."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="mentions")
-    refer_type = models.CharField(_("引用类型"), max_length=16, blank=True)
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="mentions"
+    )
+    refer_type = models.CharField(_("引用类型"), max_length=16, blank=True, choices=ReferType.choices)
     href = models.URLField(_("链接"), max_length=1000, blank=True)
     anchor_text = models.CharField(_("锚文本"), max_length=300, blank=True)
     position = models.PositiveIntegerField(_("位置"))
