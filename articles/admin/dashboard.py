@@ -58,7 +58,10 @@ def dashboard_for(*, user, base_url: str) -> Dashboard:
             f"{base_url}?status__exact=draft&created_by__id__exact={user.pk}",
         ),
         _list(
-            _("等待审核"), mine.filter(status=status.REVIEW), "-updated_at", f"{base_url}?status__exact=review"
+            _("等待审核"),
+            mine.filter(status=status.REVIEW),
+            "-updated_at",
+            f"{base_url}?status__exact=review",
         ),
         _list(
             _("最近发布"),
