@@ -55,6 +55,7 @@ _VISIBLE = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S)
 
 def visible_text(html: str) -> str:
     """What a reader sees: text outside tags, plus titles, placeholders and labels in attributes."""
+    html = re.sub(r'<input type="hidden"[^>]*>', " ", html)  # tokens and ids: nobody reads them
     attributes = " ".join(re.findall(r'(?:title|placeholder|aria-label|alt|value)="([^"]*)"', html))
     return _VISIBLE.sub(" ", html) + " " + attributes
 
@@ -62,7 +63,9 @@ def visible_text(html: str) -> str:
 def english_in(html: str) -> list[str]:
     text = visible_text(html)
     # Whole words only: a slug such as "author-1" is data, not an English label.
-    return [phrase for phrase in ENGLISH if re.search(rf"(?<![A-Za-z_-]){re.escape(phrase)}(?![a-z-])", text)]
+    return [
+        phrase for phrase in ENGLISH if re.search(rf"(?<![A-Za-z0-9_-]){re.escape(phrase)}(?![A-Za-z0-9-])", text)
+    ]
 
 
 @pytest.fixture
