@@ -2,6 +2,13 @@
 and project. Items carry the full cleaned body (``content:encoded`` in RSS, ``content`` in
 Atom), the excerpt as summary, the writers as author and the categories and tags.
 
+What each field carries: feed readers render RSS ``description`` and ``content:encoded`` and
+Atom ``summary``/``content`` of ``type="html"`` as HTML, so those carry only HTML that went
+through the one allowlist (``clean_html``, again at render time: a body stored before a rule
+was added is cleaned by the rule too) or plain text escaped as HTML (the excerpt, the channel
+description). RSS titles are escaped the same way (readers render them as HTML when they look
+like it); Atom titles, author names and categories are plain text, written as XML text.
+
 Each item's XML is a cached fragment (``articles.caching.fragments``) keyed on the article,
 its authors, categories and tags: a feed whose items are cached reads only their ids from the
 database. The feed declares the list it shows (surrogate keys) for the page cache and CDNs.
@@ -10,6 +17,8 @@ database. The feed declares the list it shows (surrogate keys) for the page cach
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 from io import StringIO
@@ -18,6 +27,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.templatetags.static import static
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, Stylesheet, SyndicationFeed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
@@ -26,6 +36,7 @@ from articles.caching import keys
 from articles.caching.fragments import fragments_get, fragments_set
 from articles.jsonld import absolute_url
 from articles.models import Article, Credit
+from articles.sanitize import clean_html
 
 # Root-relative links and images in a body (uploads under /media/, links to other articles)
 # are made absolute: a feed reader does not know which site an entry came from.
@@ -69,16 +80,42 @@ class _CachedItems:
         return out.getvalue()
 
 
+def html_from_text(text: str) -> str:
+    """Plain ``text`` as HTML that shows it as it is (for HTML-typed feed fields)."""
+    return escape(text or "")
+
+
 class FullContentRssFeed(_CachedItems, Rss201rev2Feed):
-    """RSS 2.0 with the article body in ``content:encoded``."""
+    """RSS 2.0 with the article body in ``content:encoded``.
+
+    RSS does not say whether ``title`` and ``description`` are text or HTML, and readers (and
+    feedparser) render them as HTML when they look like it: the plain text given for them is
+    escaped, so ``<script>`` in a title or a category's name reads as text everywhere.
+    """
 
     def rss_attributes(self) -> dict:
         return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
 
+    def add_root_elements(self, handler) -> None:
+        with _escaped(self.feed, "title", "description"):
+            super().add_root_elements(handler)
+
     def add_item_elements(self, handler, item) -> None:
-        super().add_item_elements(handler, item)
+        with _escaped(item, "title"):
+            super().add_item_elements(handler, item)
         if item.get("content"):
             handler.addQuickElement("content:encoded", item["content"])
+
+
+@contextmanager
+def _escaped(values: dict, *names: str) -> Iterator[None]:
+    """``values[name]`` as HTML showing the plain text, while a generator writes them."""
+    plain = {name: values[name] for name in names}
+    values.update({name: html_from_text(text) for name, text in plain.items() if text})
+    try:
+        yield
+    finally:
+        values.update(plain)
 
 
 class FullContentAtomFeed(_CachedItems, Atom1Feed):
@@ -178,10 +215,11 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return item.excerpt
+        # RSS description and Atom summary type="html" are HTML: the plain excerpt, escaped.
+        return html_from_text(item.excerpt)
 
     def item_extra_kwargs(self, item: Article) -> dict:
-        return {"content": absolute_links(item.body)}
+        return {"content": absolute_links(clean_html(item.body))}
 
     def item_pubdate(self, item: Article):
         return item.published_at
@@ -241,7 +279,7 @@ class _OwnedFeed(LatestArticlesFeed):
 
 class CategoryFeed(_OwnedFeed):
     def get_object(self, request, slug: str):
-        return selectors.category_get(slug=slug)
+        return selectors.category_get_published(slug=slug)
 
     def description(self, obj=None) -> str:
         return _("%(name)s 分类下的最新文章") % {"name": obj.name}
@@ -256,7 +294,7 @@ class CategoryAtomFeed(CategoryFeed):
 
 class AuthorFeed(_OwnedFeed):
     def get_object(self, request, slug: str):
-        return selectors.author_get(slug=slug)
+        return selectors.author_get_published(slug=slug)
 
     def description(self, obj=None) -> str:
         return obj.bio or _("%(name)s 的文章") % {"name": obj.name}
@@ -271,7 +309,7 @@ class AuthorAtomFeed(AuthorFeed):
 
 class ProjectFeed(_OwnedFeed):
     def get_object(self, request, external_id: str):
-        return selectors.project_get(external_id=external_id)
+        return selectors.project_get_published(external_id=external_id)
 
     def description(self, obj=None) -> str:
         return _("提及 %(name)s 的文章") % {"name": obj.name}

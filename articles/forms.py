@@ -22,8 +22,9 @@ from articles.revisions import (
     snapshot_from_values,
     snapshot_from_version,
 )
-from articles.sanitize import clean_html
+from articles.sanitize import HtmlTooDeepError, clean_html
 from articles.selectors import article_categories
+from articles.services.autosave import VERSION_MAX
 from articles.services.workflow import WRITER_STATUSES, user_can_publish
 
 
@@ -69,7 +70,9 @@ class ArticleAdminForm(forms.ModelForm):
         label=_("焦点 Y"), required=False, min_value=0, max_value=1, widget=forms.HiddenInput
     )
     # The version this form was loaded with; a save against an older one is an edit conflict.
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=VERSION_MAX
+    )
     # In the editor's order (the first is the section); saved by ``article_save``, not save_m2m.
     categories = OrderedCategoriesField()
 
@@ -130,6 +133,14 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_title(self):
         value, stored = self.cleaned_data["title"], self._stored("title")
         return stored if stored is not None and value == _as_text_input_shows(stored) else value
+
+    def clean_body(self):
+        value = self.cleaned_data["body"]
+        try:
+            clean_html(value)  # article_save cleans it again; here only to refuse what it cannot
+        except HtmlTooDeepError as error:
+            raise forms.ValidationError(str(error), code="too_deep") from error
+        return value
 
     def clean_excerpt(self):
         value, stored = _as_textarea_sends(self.cleaned_data["excerpt"]), self._stored("excerpt")

@@ -18,6 +18,8 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from articles.fields import CleanImageField
+from articles.publication_dates import validate_publication_date
+from articles.services.project_ids import validate_logo_url, validate_project_id
 
 
 def unicode_slug(value: str, *, fallback_prefix: str) -> str:
@@ -136,9 +138,9 @@ class ReferType(models.TextChoices):
 class Project(models.Model):
     """A company or product that stories reference through ``project-link`` anchors."""
 
-    external_id = models.CharField(_("项目 ID"), max_length=64, unique=True)
+    external_id = models.CharField(_("项目 ID"), max_length=64, unique=True, validators=[validate_project_id])
     name = models.CharField(_("名称"), max_length=200)
-    logo_url = models.URLField(_("Logo 地址"), max_length=1000, blank=True)
+    logo_url = models.URLField(_("Logo 地址"), max_length=1000, blank=True, validators=[validate_logo_url])
     url = models.URLField(_("链接"), max_length=1000, blank=True)
     refer_type = models.CharField(_("引用类型"), max_length=16, blank=True, choices=ReferType.choices)
     # Publication time of the newest article that described this project; its anchor's
@@ -193,7 +195,9 @@ class Article(models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(
+        _("发布时间"), null=True, blank=True, db_index=True, validators=[validate_publication_date]
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     created_by = models.ForeignKey(

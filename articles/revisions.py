@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from articles.models import Article
+from articles.services.workflow import user_can_publish
 
 SNAPSHOT_FIELDS: tuple[tuple[str, str], ...] = (
     ("title", _("标题")),
@@ -171,3 +172,17 @@ def version_previous(version: Version) -> Version | None:
         .order_by("-revision__date_created", "-pk")
         .first()
     )
+
+
+def deleted_versions_for(queryset, *, user):
+    """The deleted-article versions in ``queryset`` that ``user`` may see: all of them for
+    those who may publish (editors), only the articles they created for writers (a writer must
+    not read other people's deleted titles on the recover page)."""
+    if user_can_publish(user):
+        return queryset
+    own = [
+        version.pk
+        for version in queryset
+        if version.field_dict.get("created_by_id") == user.pk
+    ]
+    return queryset.filter(pk__in=own)

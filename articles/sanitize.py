@@ -5,6 +5,12 @@ Every path that writes article HTML (admin forms, the importer, any API) calls
 figures, code) and ``project-link`` anchors with their ``data-*`` attributes; it drops
 scripts, styles, event handlers, ``javascript:`` URLs, iframes and forms.
 
+URL-valued attributes the allowlist keeps beyond ``href``/``src`` (``cite``, ``srcset``,
+``data-logo``) carry only http(s) or relative URLs (``url_is_safe``); anything else drops the
+attribute. Nesting is bounded (``HTML_MAX_DEPTH``): deeper HTML raises ``HtmlTooDeepError``,
+which every caller turns into its own clear refusal (a form error, a 400, a failed file),
+checked before parsing so that a hostile body costs no more than a scan.
+
 ``clean_html`` is idempotent: cleaning already-clean HTML returns it unchanged, so saving an
 article without changes never rewrites its body. Its output is canonical in the form CKEditor 5
 writes (``articles.canonical``), so an editor's save of an unchanged article stores the same bytes.
@@ -15,6 +21,7 @@ from __future__ import annotations
 import re
 
 import nh3
+from django.utils.translation import gettext as _
 
 from articles.canonical import html_canonicalize
 
@@ -49,6 +56,87 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
+# How deep elements may nest in a body. CKEditor's deepest real structure (a list in a table
+# in a figure in a blockquote) is under 20; the canonical form and the templates recurse.
+HTML_MAX_DEPTH = 100
+# Before parsing, a cheap scan bounds the raw input: start tags without their end tags, leaving
+# out elements that a parser closes by itself (a <p> in a <p>). Parsers slow down quadratically
+# with nesting (nh3 takes minutes for 200,000 nested <div>s), so this bound comes first.
+RAW_MAX_DEPTH = 2000
+
+
+class HtmlTooDeepError(ValueError):
+    """HTML nested past ``HTML_MAX_DEPTH`` levels (or its raw form past ``RAW_MAX_DEPTH``)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(_("正文嵌套过深（超过 %(limit)d 层），请简化结构") % {"limit": limit})
+
+
+_VOID_OR_SELF_CLOSING = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody",
+        "tfoot", "option", "optgroup", "colgroup", "caption", "rp", "rt",
+    }
+)  # fmt: skip
+_TAG_TOKEN = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9-]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
+def html_depth(html: str, *, limit: int) -> int:
+    """The nesting depth of ``html`` (start tags not yet ended), stopping past ``limit``.
+
+    Exact for serialized, well-formed HTML (the cleaner's output); an upper bound for raw input.
+    """
+    depth = deepest = 0
+    for match in _TAG_TOKEN.finditer(html):
+        if match.group(2).lower() in _VOID_OR_SELF_CLOSING:
+            continue
+        if match.group(1):
+            depth = max(0, depth - 1)
+        elif not match.group(0).endswith("/>"):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+    return deepest
+
+
+def html_depth_check(html: str) -> None:
+    """Raise ``HtmlTooDeepError`` when ``html`` nests too deep to clean safely."""
+    if html_depth(html, limit=RAW_MAX_DEPTH) > RAW_MAX_DEPTH:
+        raise HtmlTooDeepError(HTML_MAX_DEPTH)
+
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_IGNORED_IN_URLS = re.compile(r"[\t\n\r]")
+_C0_AND_SPACE = "".join(chr(code) for code in range(0x21)) + "\x7f"
+SAFE_URL_SCHEMES = frozenset({"http", "https"})
+
+
+def url_is_safe(value: str, *, relative: bool = True) -> bool:
+    """Whether ``value`` is an http(s) URL, or (with ``relative``) a scheme-less one.
+
+    Read as browsers read URLs: surrounding spaces and control characters, and tabs and
+    newlines anywhere, do not hide a scheme (``java\tscript:``).
+    """
+    text = _IGNORED_IN_URLS.sub("", value).strip(_C0_AND_SPACE)
+    if "\\" in text[:8]:  # browsers read a backslash as a slash: no tricks near the start
+        return False
+    scheme = _SCHEME.match(text)
+    if scheme:
+        return scheme.group(1).lower() in SAFE_URL_SCHEMES
+    return relative and bool(text) and ":" not in text.split("/", 1)[0]
+
+
+def _srcset_is_safe(value: str) -> bool:
+    candidates = [candidate.strip() for candidate in value.split(",")]
+    return all(url_is_safe(candidate.split()[0]) for candidate in candidates if candidate)
+
+
+_URL_ATTRIBUTES = frozenset({"cite", "data-logo"})
+
 # Class names the policy keeps, per tag. Anything else is dropped so that stored bodies carry
 # no presentation hooks the site's stylesheet does not know.
 _ALLOWED_CLASSES: dict[str, re.Pattern[str]] = {
@@ -71,6 +159,10 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         return " ".join(kept) or None
     if attribute == "target":
         return value if value in _ALLOWED_TARGETS else None
+    if attribute in _URL_ATTRIBUTES:
+        return value if not value or url_is_safe(value) else None
+    if attribute == "srcset":
+        return value if _srcset_is_safe(value) else None
     return value
 
 
@@ -90,14 +182,28 @@ def clean_html_uncanonical(html: str) -> str:
 
     Only for reading text out of HTML (excerpts); what is stored goes through ``clean_html``.
     """
-    return _CLEANER.clean(html) if html else ""
+    if not html:
+        return ""
+    html_depth_check(html)
+    return _cleaned_within_depth(html)
+
+
+def _cleaned_within_depth(html: str) -> str:
+    cleaned = _CLEANER.clean(html)
+    if html_depth(cleaned, limit=HTML_MAX_DEPTH) > HTML_MAX_DEPTH:
+        raise HtmlTooDeepError(HTML_MAX_DEPTH)
+    return cleaned
 
 
 def clean_html(html: str) -> str:
-    """Return ``html`` reduced to the article allowlist. Pure and idempotent."""
+    """Return ``html`` reduced to the article allowlist. Pure and idempotent.
+
+    Raises ``HtmlTooDeepError`` for HTML nested deeper than ``HTML_MAX_DEPTH``.
+    """
     if not html:
         return ""
-    cleaned = _CLEANER.clean(html)
+    html_depth_check(html)
+    cleaned = _cleaned_within_depth(html)
     # Removing a tag can leave a tree that parses differently (a <p> inside a <p>): clean again
     # until the markup reads back as the tree it was written from.
     for _attempt in range(3):

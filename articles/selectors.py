@@ -240,10 +240,6 @@ def section_list() -> list[Category]:
     return list(Category.objects.filter(nav_position__isnull=False).order_by("nav_position", "name", "pk"))
 
 
-def category_get(*, slug: str) -> Category:
-    return get_object_or_404(Category, slug=slug)
-
-
 def _article_list(with_body: bool) -> QuerySet[Article]:
     return article_list_for_feed() if with_body else article_list_published()
 
@@ -253,16 +249,8 @@ def category_articles(*, category: Category, with_body: bool = False) -> QuerySe
     return _article_list(with_body).filter(categories=category)
 
 
-def tag_get(*, slug: str) -> Tag:
-    return get_object_or_404(Tag, slug=slug)
-
-
 def tag_articles(*, tag: Tag) -> QuerySet[Article]:
     return article_list_published().filter(tags=tag)
-
-
-def author_get(*, slug: str) -> Author:
-    return get_object_or_404(Author, slug=slug)
 
 
 def author_articles(*, author: Author, with_body: bool = False) -> QuerySet[Article]:
@@ -270,10 +258,6 @@ def author_articles(*, author: Author, with_body: bool = False) -> QuerySet[Arti
     # A subquery, not a join: an author credited twice on one article lists it once, and the
     # list needs no DISTINCT (which would defeat the keyed page reads of DeepPaginator).
     return _article_list(with_body).filter(pk__in=Credit.objects.filter(author=author).values("article_id"))
-
-
-def project_get(*, external_id: str) -> Project:
-    return get_object_or_404(Project, external_id=external_id)
 
 
 def project_articles(*, project: Project, with_body: bool = False) -> QuerySet[Article]:
@@ -323,6 +307,12 @@ def _published(prefix: str) -> dict:
     return {f"{prefix}__status": Article.Status.PUBLISHED, f"{prefix}__published_at__lte": Now()}
 
 
+# Public names. A category, tag, author or project is public once a published, due article
+# uses it: before that its name, logo or bio may be a scoop (a project named only in a draft).
+# Pages, feeds, sitemaps and the API find names through these selectors only, so a name used
+# only by drafts, articles in review, scheduled or unpublished articles answers 404 everywhere.
+
+
 def category_list_published() -> QuerySet[Category]:
     """Categories with at least one published article (an EXISTS probe per category, not a
     join over every article), by slug."""
@@ -355,8 +345,10 @@ def author_get_published(*, slug: str) -> Author:
 
 
 def category_get_published(*, slug: str) -> Category:
-    """A category with at least one published article. Raises ``Http404``."""
-    return get_object_or_404(category_list_published(), slug=slug)
+    """A category with at least one published article, or a section (editors made it public by
+    putting it in the navigation). Raises ``Http404``."""
+    sections = Category.objects.filter(nav_position__isnull=False)
+    return get_object_or_404(category_list_published() | sections, slug=slug)
 
 
 def tag_get_published(*, slug: str) -> Tag:

@@ -21,6 +21,7 @@ from articles.caching import fragments, keys
 from articles.jsonld import article_jsonld, breadcrumbs_jsonld
 from articles.models import Article
 from articles.pagination import DeepPaginator
+from articles.publication_dates import PUBLICATION_YEAR_MAX, PUBLICATION_YEAR_MIN
 from articles.seo import FeedLink, article_meta, list_meta
 from articles.site.front_page import front_lead_pk, front_page
 
@@ -258,7 +259,7 @@ class CategoryView(_OwnedListView):
     feed_route = "category"
 
     def get_owner(self):
-        return selectors.category_get(slug=self.kwargs["slug"])
+        return selectors.category_get_published(slug=self.kwargs["slug"])
 
     def owner_articles(self, owner):
         return selectors.category_articles(category=owner)
@@ -272,7 +273,7 @@ class TagView(_OwnedListView):
     context_owner_name = "tag"
 
     def get_owner(self):
-        return selectors.tag_get(slug=self.kwargs["slug"])
+        return selectors.tag_get_published(slug=self.kwargs["slug"])
 
     def owner_articles(self, owner):
         return selectors.tag_articles(tag=owner)
@@ -287,7 +288,7 @@ class AuthorView(_OwnedListView):
     feed_route = "author"
 
     def get_owner(self):
-        return selectors.author_get(slug=self.kwargs["slug"])
+        return selectors.author_get_published(slug=self.kwargs["slug"])
 
     def owner_articles(self, owner):
         return selectors.author_articles(author=owner)
@@ -302,7 +303,7 @@ class ProjectView(_OwnedListView):
     feed_route = "project"
 
     def get_owner(self):
-        return selectors.project_get(external_id=self.kwargs["external_id"])
+        return selectors.project_get_published(external_id=self.kwargs["external_id"])
 
     def owner_articles(self, owner):
         return selectors.project_articles(project=owner)
@@ -340,6 +341,8 @@ class ArchiveMonthView(ArticleListView):
             self.month = date(int(self.kwargs["year"]), int(self.kwargs["month"]), 1)
         except ValueError as error:
             raise Http404(_("没有这个月份")) from error
+        if not PUBLICATION_YEAR_MIN <= self.month.year <= PUBLICATION_YEAR_MAX:
+            raise Http404(_("没有这个月份"))
         return selectors.archive_articles(year=self.month.year, month=self.month.month)
 
     def page_title(self) -> str:

@@ -1,4 +1,14 @@
-"""A database outage answers 503 Service Unavailable with ``Retry-After``, not a 500.
+"""Requests and outages that must not become a 500.
+
+``HostileRequestMiddleware``: a NUL or another control character in the path or in a query
+parameter is answered 400 before any view runs (except under ``/api/``, whose parameters are
+all typed and checked by the API itself: it answers 422 naming the parameter, in JSON). No URL
+of the site has one; PostgreSQL refuses NUL in a query (a 500 in every view that filters by a
+path or query value: tag pages, admin filters, the project picker), and slugs, file names and
+cache keys should never carry them.
+
+``DatabaseUnavailableMiddleware``: a database outage answers 503 Service Unavailable with
+``Retry-After``, not a 500.
 
 While PostgreSQL restarts or fails over, a page that needs it cannot be made; saying so with a
 503 tells load balancers, CDNs (which may then serve a stale copy) and crawlers that this is
@@ -12,12 +22,40 @@ from __future__ import annotations
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template import loader
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
+
+
+# C0 controls but tab, newline and carriage return (which forms and textareas send), and DEL.
+_CONTROL_CHARACTERS = frozenset(chr(code) for code in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def _has_control_characters(text: str) -> bool:
+    return not _CONTROL_CHARACTERS.isdisjoint(text)
+
+
+_VALIDATES_ITS_OWN = ("/api/",)
+
+
+class HostileRequestMiddleware:
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(_VALIDATES_ITS_OWN):
+            return self.get_response(request)
+        if _has_control_characters(request.path) or any(
+            _has_control_characters(key) or any(_has_control_characters(value) for value in values)
+            for key, values in request.GET.lists()
+        ):
+            return HttpResponseBadRequest(
+                loader.render_to_string("400.html"), content_type="text/html; charset=utf-8"
+            )
+        return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.db.models.functions import Now
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.csp import CSP
@@ -15,11 +15,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from articles.admin import editor_views
 from articles.forms import ArticleAdminForm
 from articles.models import Article, Credit, FrontPageSlot, ProjectMention
 from articles.pictures import thumbnail_picture
+from articles.revisions import deleted_versions_for
 from articles.services.articles import article_save
 from articles.services.autosave import autosave_discard, autosave_get, autosave_store
 from articles.services.front_page import front_page_pin
@@ -119,6 +121,17 @@ class ArticleAdmin(VersionAdmin):
     ]
 
     # --- lists -----------------------------------------------------------------------------
+
+    def _reversion_order_version_queryset(self, request, queryset):
+        # The recover page lists deleted articles: writers see only their own.
+        visible = deleted_versions_for(queryset, user=request.user)
+        return super()._reversion_order_version_queryset(request, visible)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        deleted = Version.objects.get_deleted(self.model)
+        if not deleted_versions_for(deleted, user=request.user).filter(pk=version_id).exists():
+            raise Http404(_("没有这个已删除的文章"))
+        return super().recover_view(request, version_id, extra_context)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("credits__author", "renditions")

@@ -33,7 +33,13 @@ from articles.revisions import (
     snapshot_from_version,
     version_previous,
 )
-from articles.services.autosave import autosave_discard, autosave_get, autosave_store
+from articles.services.autosave import (
+    AutosaveRefused,
+    autosave_discard,
+    autosave_fields,
+    autosave_get,
+    autosave_store,
+)
 from articles.services.images import ImageRejected, image_store
 from articles.services.revisions import article_restore
 
@@ -122,15 +128,11 @@ def autosave(model_admin):
             data = json.loads(request.body or b"{}")
         except ValueError:
             return JsonResponse({"error": _("数据格式不对。")}, status=400)
-        base_version = data.get("base_version")
-        saved = autosave_store(
-            user=request.user,
-            article=article,
-            title=str(data.get("title", "")),
-            body=str(data.get("body", "")),
-            excerpt=str(data.get("excerpt", "")),
-            base_version=base_version if isinstance(base_version, int) else None,
-        )
+        try:
+            fields = autosave_fields(data)
+            saved = autosave_store(user=request.user, article=article, **fields)
+        except AutosaveRefused as error:
+            return JsonResponse({"error": str(error)}, status=400)
         return JsonResponse({"saved_at": timezone.localtime(saved.saved_at).strftime("%H:%M:%S")})
 
     return view

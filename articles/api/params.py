@@ -19,6 +19,7 @@ from ninja.errors import HttpError
 from pydantic import AfterValidator
 
 from articles.api.representation import ARTICLE_FIELDS, INCLUDES
+from articles.publication_dates import publication_date_in_range, publication_date_message
 from articles.selectors import ArticleFilters
 
 _CONTROL = {chr(code) for code in range(32)} - {"\t"} | {"\x7f"}
@@ -40,9 +41,16 @@ def _sane_datetime(value: datetime) -> datetime:
     return value
 
 
+def _publication_datetime(value: datetime) -> datetime:
+    if not publication_date_in_range(value):
+        raise ValueError(publication_date_message())
+    return value
+
+
 Text = Annotated[str, AfterValidator(_no_control_characters)]
 Slug = Annotated[Text, Field(min_length=1, max_length=200)]
 When = Annotated[datetime, AfterValidator(_sane_datetime)]
+PublishedAt = Annotated[When, AfterValidator(_publication_datetime)]  # a date an article is given
 Cursor = Annotated[Text, Field(min_length=1, max_length=500)]
 Limit = Annotated[
     int,

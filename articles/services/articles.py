@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Category
+from articles.publication_dates import validate_publication_date
 from articles.sanitize import clean_html
 from articles.services.categories import article_categories_set
 from articles.services.credits import Byline, bylines_extract, credits_add
@@ -91,8 +92,10 @@ def article_save(
     ``by`` is the user saving (``None``: the system, e.g. the importer). Raises
     ``PermissionDenied`` when ``by`` may not make this change (see
     ``articles.services.workflow.article_check_write``), and ``ArticleVersionConflict`` when
-    ``expected_version`` is given and the stored article has moved on since.
+    ``expected_version`` is given and the stored article has moved on since, and
+    ``ValidationError`` for a publication date outside ``articles.publication_dates``.
     """
+    validate_publication_date(article.published_at)
     previous = None
     if article.pk is not None:
         previous = Article.objects.select_for_update().filter(pk=article.pk).first()

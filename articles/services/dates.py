@@ -5,6 +5,7 @@
 * ``YYYY-MM-DD``: midnight in the site time zone.
 * RFC 2822 (``Fri, 18 Mar 2022 01:23:51 GMT``), as RSS generators write.
 * Anything else (``Invalid Date``, ``2020-09-06 22:010:17``) is not a date: ``None``.
+* A date outside ``articles.publication_dates`` (``0001-01-01``, ``9999-12-31``) is not a date.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+
+from articles.publication_dates import publication_date_in_range
 
 # The timestamp form hexo-front-matter recognises (its own regex, in Python).
 _TIMESTAMP = re.compile(
@@ -60,7 +63,15 @@ def _from_timestamp(match: re.Match[str], tz: ZoneInfo) -> datetime | None:
 
 
 def parse_date(value: object, *, tz: ZoneInfo | None = None) -> datetime | None:
-    """An aware datetime for a front-matter date value, or ``None`` when it is not a date."""
+    """An aware datetime for a front-matter date value, or ``None`` when it is not a date or
+    is outside the publication range (``articles.publication_dates``)."""
+    parsed = _parse_any_date(value, tz=tz)
+    if parsed is None or not publication_date_in_range(parsed):
+        return None
+    return parsed
+
+
+def _parse_any_date(value: object, *, tz: ZoneInfo | None = None) -> datetime | None:
     tz = tz or site_timezone()
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=tz)

@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from django.utils import timezone
 
 from articles.models import Article, Project, ProjectMention
+from articles.services.project_ids import project_id_is_valid, project_url_or_blank
 
 ANCHOR_TEXT_MAX = 300
 
@@ -57,7 +58,7 @@ class _ProjectLinkParser(HTMLParser):
         values, text = self._open, "".join(self._text).strip()
         self._open = None
         external_id = values.get("data-id", "").strip()
-        if not external_id:
+        if not project_id_is_valid(external_id):
             self.unidentified.append(text)
             return
         self.links.append(
@@ -73,7 +74,8 @@ class _ProjectLinkParser(HTMLParser):
 
 
 def project_links_extract(html: str) -> tuple[list[ProjectLink], list[str]]:
-    """Return the body's project links in order, and the texts of anchors lacking ``data-id``.
+    """Return the body's project links in order, and the texts of anchors lacking a valid
+    ``data-id`` (``articles.services.project_ids``): those stay ordinary links.
 
     Pure: no database access. Works on any HTML, cleaned or not.
     """
@@ -109,8 +111,8 @@ def projects_upsert(*, links: list[ProjectLink], seen_at, refresh: bool = True) 
                 Project(
                     external_id=external_id,
                     name=link.name[:200],
-                    logo_url=link.logo_url[:1000],
-                    url=link.href[:1000],
+                    logo_url=project_url_or_blank(link.logo_url[:1000]),
+                    url=project_url_or_blank(link.href[:1000]),
                     refer_type=link.refer_type[:16],
                     last_seen_at=seen_at,
                 )
@@ -121,8 +123,8 @@ def projects_upsert(*, links: list[ProjectLink], seen_at, refresh: bool = True) 
         project.last_seen_at = seen_at
         for field_name, value in (
             ("name", link.name[:200]),
-            ("logo_url", link.logo_url[:1000]),
-            ("url", link.href[:1000]),
+            ("logo_url", project_url_or_blank(link.logo_url[:1000])),
+            ("url", project_url_or_blank(link.href[:1000])),
             ("refer_type", link.refer_type[:16]),
         ):
             if value:
@@ -192,7 +194,8 @@ def project_links_complete(html: str) -> str:
     anchors = []
     for match in _ANCHOR_START.finditer(html):
         attrs = {name: html_lib.unescape(value) for name, value in _ATTRIBUTE.findall(match.group(0))}
-        if "project-link" in attrs.get("class", "").split() and attrs.get("data-id", "").strip():
+        is_project_link = "project-link" in attrs.get("class", "").split()
+        if is_project_link and project_id_is_valid(attrs.get("data-id", "").strip()):
             anchors.append((match, attrs))
     wanted = {attrs["data-id"].strip() for _match, attrs in anchors}
     projects = {p.external_id: p for p in Project.objects.filter(external_id__in=wanted)}

@@ -7,6 +7,7 @@ DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS, ...). Environment modules only change defaul
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -39,7 +40,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site with second-factor checks (cms/admin_site.py), as django.contrib.admin.
+    "cms.admin_site.MastheadAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,12 +56,19 @@ INSTALLED_APPS = [
     # not from a CDN (the site's CSP allows only our own scripts).
     "ninja",
     "django_tasks_db",
+    # Login protection: lockout after repeated failures (axes), TOTP and recovery codes (otp).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL and other control characters in a path or query: 400 before anything reads them.
+    "cms.middleware.HostileRequestMiddleware",
     # Anonymous cache hits are answered here, before sessions, auth, CSRF and messages run.
     "articles.page_cache.PageCacheMiddleware",
     # A database outage answers 503 with Retry-After instead of a 500 (cms/middleware.py).
@@ -69,9 +78,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -205,6 +217,31 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGIN_URL = "admin:login"
+
+# Login protection (README: Login protection). django-axes counts failed logins per user name
+# and, separately, per client address: either reaching the limit locks that one out for the
+# cool-off time, with a clear message (templates/admin/locked_out.html), answered 429.
+# Two-factor login and enrolment: cms/two_factor.py.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cms.two_factor.lockout_response"
+AXES_VERBOSE = False
+# Behind a proxy, the client address is the Nth address from the right of X-Forwarded-For
+# (the number of proxies you run); 0 reads REMOTE_ADDR.
+LOGIN_PROXY_COUNT = int(os.environ.get("DJANGO_LOGIN_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "cms.admin_site.client_address"
+# Two-factor (TOTP, with single-use recovery codes) for staff: offered to everyone at
+# /admin/two-factor/, asked at login once enrolled, and required of superusers when this is on
+# (always on in production.py).
+TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = env_bool("DJANGO_2FA_REQUIRED_FOR_SUPERUSERS", False)
+OTP_TOTP_ISSUER = os.environ.get("MASTHEAD_SITE_NAME", "Masthead")
+TWO_FACTOR_RECOVERY_CODES = 10
 
 # Security defaults that hold everywhere; production.py adds HTTPS-only ones.
 SECURE_CONTENT_TYPE_NOSNIFF = True

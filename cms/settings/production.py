@@ -19,3 +19,5 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
+# Superusers must use a second factor (TOTP or a recovery code); others may enrol.
+TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = True

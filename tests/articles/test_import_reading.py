@@ -340,7 +340,7 @@ def test_a_project_link_without_data_id_stays_a_plain_link_with_a_warning():
     )
     assert post.links == []
     assert '<a class="project-link" href="https://e/x">未知公司</a>' in post.body
-    assert post.warnings == ["项目链接「未知公司」缺少 data-id：保留为普通链接，不记为项目提及"]
+    assert post.warnings == ["项目链接「未知公司」缺少有效的 data-id（1 到 64 个英文字母、数字、_ 或 -）：保留为普通链接，不记为项目提及"]
 
 
 def test_a_path_too_long_to_store_fails():
@@ -352,4 +352,4 @@ def test_a_project_link_with_an_overlong_data_id_is_not_a_mention():
     anchor = f'<a class="project-link" data-id="{"9" * 65}" href="https://e/x">长编号</a>'
     post = parse(f"---\ntitle: t\ndate: 2020-01-01\n---\n<p>{anchor}</p>")
     assert post.links == []
-    assert post.warnings == ["项目链接「长编号」的 data-id 超过 64 个字符：保留为普通链接，不记为项目提及"]
+    assert post.warnings == ["项目链接「长编号」缺少有效的 data-id（1 到 64 个英文字母、数字、_ 或 -）：保留为普通链接，不记为项目提及"]

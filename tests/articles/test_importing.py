@@ -146,7 +146,7 @@ def test_a_hexo_site_imports_every_variant():
     assert sorted(json_post.categories.names()) == ["国内", "新闻", "评论"]
     assert json_post.published_at == datetime(2021, 7, 8, 20, 15, tzinfo=SHANGHAI)
     rss = results["source/_posts/rss-generated.md"]
-    assert rss.warnings == ["项目链接「未知项目」缺少 data-id：保留为普通链接，不记为项目提及"]
+    assert rss.warnings == ["项目链接「未知项目」缺少有效的 data-id（1 到 64 个英文字母、数字、_ 或 -）：保留为普通链接，不记为项目提及"]
 
     again = run(FIXTURE_SITE)
     assert {r.status for r in again} == {"unchanged", "skipped", "failed"}

@@ -54,3 +54,44 @@ def test_cleaning_is_idempotent():
 
 def test_comments_are_removed():
     assert "secret" not in clean_html("<p>a</p><!-- secret -->")
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<blockquote cite="javascript:alert(1)"><p>x</p></blockquote>', "<blockquote><p>x</p></blockquote>"),
+        ('<p><q cite=" vbscript:x">q</q></p>', "<p><q>q</q></p>"),
+        ('<p><img src="/a.png" srcset="javascript:alert(1) 1x, /b.png 2x"></p>', '<p><img src="/a.png"></p>'),
+        ('<p><img src="/a.png" srcset="/a.png 1x, data:image/png;base64,AA 2x"></p>', '<p><img src="/a.png"></p>'),
+        (
+            '<p><a class="project-link" data-id="1" data-logo="java&#9;script:alert(1)" href="https://e.com">x</a></p>',
+            '<p><a class="project-link" data-id="1" href="https://e.com">x</a></p>',
+        ),
+    ],
+)
+def test_url_attributes_beyond_href_and_src_keep_only_http_or_relative_urls(html, expected):
+    assert clean_html(html) == expected
+
+
+def test_safe_url_attributes_are_kept():
+    html = (
+        '<blockquote cite="https://example.com/src"><p>x</p></blockquote>'
+        '<p><img src="/a.png" srcset="/a.png 1x, https://img.example.com/b.png 2x"></p>'
+    )
+    assert clean_html(html) == html
+
+
+@pytest.mark.parametrize("levels", [101, 3000, 200_000])
+def test_html_nested_past_the_bound_is_refused_quickly_with_our_own_error(levels):
+    from articles.sanitize import HtmlTooDeepError
+
+    with pytest.raises(HtmlTooDeepError):
+        clean_html("<div>" * levels + "x" + "</div>" * levels)
+    with pytest.raises(HtmlTooDeepError):
+        clean_html("<blockquote>" * levels)
+
+
+def test_html_within_the_bound_is_cleaned_as_always():
+    html = "<blockquote>" * 100 + "<p>x</p>" + "</blockquote>" * 100
+    assert clean_html(html) == html
+    assert clean_html("<p>a" * 5000).count("<p>") == 5000  # unclosed paragraphs do not nest

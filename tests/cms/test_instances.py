@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import uuid
 from html.parser import HTMLParser
 from pathlib import Path
@@ -28,6 +29,14 @@ from tests.servers import REPO, Instance, collectstatic, moto_server, production
 
 BUCKET = "masthead-shared"
 PASSWORD = "shared-instances-password-1"
+# Production requires a second factor of superusers: the admin gets recovery codes to log in with.
+RECOVERY_CODES = [f"code{n:04d}" for n in range(10)]
+_ENROL = (
+    "from django.contrib.auth import get_user_model; "
+    "from django_otp.plugins.otp_static.models import StaticDevice; "
+    "device = StaticDevice.objects.create(user=get_user_model().objects.get(username='admin'), name='test'); "
+    f"[device.token_set.create(token=code) for code in {RECOVERY_CODES!r}]"
+)
 
 
 def _database(tmp_path) -> tuple[str, callable]:
@@ -90,6 +99,7 @@ def instances(tmp_path_factory):
         _manage(env, "migrate", "--noinput")
         _manage(env, "import_markdown", "demo/posts")
         _manage(env, "ensure_superuser")
+        _manage(env, "shell", "-c", _ENROL)
         collectstatic(env)
         first = Instance({**env, "ACCESS_LOG": str(root / "first-access.log")}, log=root / "first.log")
         second = Instance(env, log=root / "second.log")
@@ -174,9 +184,8 @@ class AdminSession:
         self.cookies: dict[str, str] = {}
         status, _h, body = self.request("/admin/login/")
         token = self._token(body)
-        status, _h, _b = self.request(
-            "/admin/login/", data={"username": "admin", "password": PASSWORD, "csrfmiddlewaretoken": token}
-        )
+        login = {"username": "admin", "password": PASSWORD, "otp_token": RECOVERY_CODES.pop(), "csrfmiddlewaretoken": token}
+        status, _h, _b = self.request("/admin/login/", data=login)
         assert status == 302 and "sessionid" in self.cookies, "signed in"
 
     def _token(self, body: bytes) -> str:
@@ -273,8 +282,16 @@ def test_each_request_is_one_json_line_in_the_access_log(instances):
     first, _second = instances
     first.get("/feed/", headers={"X-Request-ID": "req-42", "User-Agent": 'probe "agent"'})
     log = Path(first.env["ACCESS_LOG"])
-    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
-    line = next(entry for entry in lines if entry["request_id"] == "req-42")
+
+    def logged() -> dict | None:
+        # gunicorn writes the line after the response has gone out: wait for it to appear.
+        lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+        return next((entry for entry in lines if entry["request_id"] == "req-42"), None)
+
+    deadline = time.monotonic() + 30
+    while (line := logged()) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert line is not None, "the request never reached the access log"
     assert line["method"] == "GET" and line["path"] == "/feed/" and line["status"] == 200
     assert line["user_agent"] == 'probe "agent"' and line["bytes"] > 0 and line["duration_ms"] >= 0
     assert line["cache"] in ("hit", "miss")

@@ -22,10 +22,11 @@ from articles import selectors
 from articles.api import schemas
 from articles.api.caching import JSON_CONTENT_TYPE, json_bytes
 from articles.api.pagination import Ordering, keyset_page
-from articles.api.params import MAX_ID, PageParams, When
+from articles.api.params import MAX_ID, PageParams, PublishedAt
 from articles.api.representation import ARTICLE_FIELDS, article_dict, iso
 from articles.api.routers.listing import page_envelope
 from articles.models import Article
+from articles.sanitize import html_depth_check
 from articles.services.articles import article_head_image_set, article_save
 from articles.services.publishing import article_publish, article_submit_for_review, article_unpublish
 
@@ -38,7 +39,12 @@ def _no_nul(value: str) -> str:
     return value
 
 
-Body = Annotated[str, AfterValidator(_no_nul), Field(max_length=2_000_000)]
+def _cleanable(value: str) -> str:
+    html_depth_check(value)  # HtmlTooDeepError is a ValueError: a 422 saying why
+    return value
+
+
+Body = Annotated[str, AfterValidator(_no_nul), AfterValidator(_cleanable), Field(max_length=2_000_000)]
 Line = Annotated[str, AfterValidator(_no_nul), Field(max_length=500)]
 Name = Annotated[str, AfterValidator(_no_nul), Field(min_length=1, max_length=100)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
@@ -73,7 +79,7 @@ class ArticleUpdate(Schema):
 
 
 class PublishIn(Schema):
-    published_at: When | None = Field(None, description="将来的时间即定时发布；省略则立即发布")
+    published_at: PublishedAt | None = Field(None, description="将来的时间即定时发布；省略则立即发布")
     expected_version: int | None = Field(None, ge=1, le=MAX_ID)
 
 

@@ -12,7 +12,8 @@
   project links are read (``project_links_extract``): the same pure functions ``article_save``
   uses, so the importer derives exactly what an admin save would.
 * Front-matter keys the model has no field for are kept in ``extra``; nothing is dropped.
-* Bounds: the front matter's depth and size (``FrontMatterLimitError``), the parse time
+* Bounds: the front matter's depth and size (``FrontMatterLimitError``), the body's nesting
+  (``articles.sanitize.HtmlTooDeepError``), the parse time
   (``articles.deadline``: checked between stages here and inside the slow loops), and at most
   ``ARTICLES_IMPORT_MAX_ITEMS_PER_POST`` categories, tags, byline names and project links each:
   a file past one of them fails with the reason (``PostError``) instead of stalling the import.
@@ -33,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from articles.deadline import deadline_check
 from articles.permalinks import legacy_permalink_build, permalink_normalize
-from articles.sanitize import clean_html_uncanonical
+from articles.sanitize import HtmlTooDeepError, clean_html_uncanonical
 from articles.services.articles import body_prepare
 from articles.services.credits import Byline, bylines_extract
 from articles.services.dates import parse_date
@@ -47,7 +48,6 @@ TITLE_MAX = 500
 NAME_MAX = 100  # django-taggit's name length
 URL_MAX = 1000
 PATH_MAX = 1000  # Article.legacy_path
-EXTERNAL_ID_MAX = 64  # Project.external_id
 SOURCE_MAX = 200
 DRAFTS_FOLDER = "_drafts"
 MORE_EXCERPT_LENGTH = 500
@@ -263,20 +263,21 @@ def post_parse(*, path: str, raw: bytes, mtime: datetime, digest: str | None = N
 
     rendered = body_render(front.content)
     deadline_check()
-    prepared = body_prepare(rendered.html)
+    try:
+        prepared = body_prepare(rendered.html)
+    except HtmlTooDeepError as error:
+        raise PostError(str(error)) from error
     deadline_check()
     _within_limit(len(prepared.bylines), _("署名"))
     links, unidentified = project_links_extract(prepared.html)
     _within_limit(len(links), _("项目链接"))
-    for text_of_link in unidentified:
+    for text_of_link in unidentified:  # no data-id, or one that is not a project id (project_ids)
         warnings.append(
-            _("项目链接「%(text)s」缺少 data-id：保留为普通链接，不记为项目提及") % {"text": text_of_link}
-        )
-    for link in [link for link in links if len(link.external_id) > EXTERNAL_ID_MAX]:
-        links.remove(link)
-        warnings.append(
-            _("项目链接「%(text)s」的 data-id 超过 %(limit)d 个字符：保留为普通链接，不记为项目提及")
-            % {"text": link.text, "limit": EXTERNAL_ID_MAX}
+            _(
+                "项目链接「%(text)s」缺少有效的 data-id（1 到 64 个英文字母、数字、_ 或 -）："
+                "保留为普通链接，不记为项目提及"
+            )
+            % {"text": text_of_link}
         )
 
     categories = [_limited(name, NAME_MAX, "categories", warnings) for name in categories]

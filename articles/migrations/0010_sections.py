@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0008_clean_image_fields'),
+        ('articles', '0009_security_bounds'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0012_most_read'),
+        ('articles', '0013_most_read'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0010_front_page'),
+        ('articles', '0011_front_page'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
