@@ -146,7 +146,7 @@ _ALLOWED_CLASSES: dict[str, re.Pattern[str]] = {
     "pre": re.compile(r"language-[A-Za-z0-9_+#-]+"),
     "span": re.compile(r"hljs-[a-z-]+"),
 }
-ALLOWED_CLASS_PATTERNS = _ALLOWED_CLASSES  # what the editor's HTML support is told (articles.editor)
+ALLOWED_CLASS_PATTERNS = _ALLOWED_CLASSES  # what the editor's HTML support is told (articles.admin.editor)
 _ALLOWED_TARGETS = {"_blank", "_self"}
 
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from articles import admin_import
+from articles.admin import import_page
 from articles.api.app import api
 from articles.api.views import api_not_found
 from articles.views_legacy import legacy_redirect
@@ -14,10 +14,10 @@ admin.site.site_title = "Masthead"
 admin.site.index_title = "内容管理"
 
 urlpatterns = [
-    path("admin/articles/import/", admin.site.admin_view(admin_import.import_view), name="articles-import"),
+    path("admin/articles/import/", admin.site.admin_view(import_page.import_view), name="articles-import"),
     path(
         "admin/articles/import/report.json",
-        admin.site.admin_view(admin_import.import_report_download),
+        admin.site.admin_view(import_page.import_report_download),
         name="articles-import-report",
     ),
     path("admin/", admin.site.urls),

@@ -20,7 +20,7 @@ from reversion.models import Version
 
 from articles import selectors
 from articles.admin import editor_views
-from articles.forms import ArticleAdminForm
+from articles.admin.forms import ArticleAdminForm
 from articles.models import Article, Credit, FrontPageSlot, ProjectMention
 from articles.pictures import thumbnail_picture
 from articles.revisions import deleted_versions_for

@@ -5,7 +5,7 @@ in the shape the admin's editor gives back. An editor who opens an article and s
 changes then stores the very same bytes: no anchor, attribute or paragraph moves.
 
 What CKEditor 5 (with General HTML Support configured from the cleaner's allowlist, see
-``articles.editor``) does to HTML on load and ``getData()``, and so what this module does:
+``articles.admin.editor``) does to HTML on load and ``getData()``, and so what this module does:
 
 * whitespace as the engine's ``DomConverter`` treats it: runs of ``[ \\t\\n\\r]`` collapse to one
   space, spaces at block edges and after a space or ``<br>`` go, and the spaces that must stay

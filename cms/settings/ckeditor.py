@@ -2,7 +2,7 @@
 
 The toolbar and the plugins an article body may use. What the editor keeps of HTML (General
 HTML Support) and its code-block languages are derived from the article cleaner's allowlist by
-``articles.editor``, so the editor and ``articles.sanitize.clean_html`` agree on every tag and
+``articles.admin.editor``, so the editor and ``articles.sanitize.clean_html`` agree on every tag and
 attribute: an article opened and saved without changes comes back byte for byte.
 """
 

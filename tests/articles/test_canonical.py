@@ -1,5 +1,5 @@
 """The canonical form of article HTML is the form CKEditor 5 writes. Every expected value below
-is what CKEditor 5 (configured by ``articles.editor``) gave back for the input, cleaned; the
+is what CKEditor 5 (configured by ``articles.admin.editor``) gave back for the input, cleaned; the
 browser tests check the same property end to end on real articles."""
 
 import pytest

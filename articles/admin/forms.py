@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin.category_field import OrderedCategoriesField
-from articles.editor import ArticleBodyWidget
+from articles.admin.editor import ArticleBodyWidget
 from articles.fields import ImageUploadField
 from articles.models import Article
 from articles.revisions import (
