@@ -361,18 +361,20 @@ class ArticleAdmin(VersionAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view
-        autosave = view(editor_views.autosave(self))
+        autosave = view(editor_views.AutosaveView.as_view(model_admin=self))
         editor = [
             path("editor/upload/", view(editor_views.editor_upload), name="articles_article_editor_upload"),
             path("editor/projects/", view(editor_views.project_search), name="articles_article_projects"),
             path("editor/autosave/", autosave, name="articles_article_autosave_new"),
             path("<path:object_id>/autosave/", autosave, name="articles_article_autosave"),
             path(
-                "<path:object_id>/preview/", view(editor_views.preview(self)), name="articles_article_preview"
+                "<path:object_id>/preview/",
+                view(editor_views.PreviewView.as_view(model_admin=self)),
+                name="articles_article_preview",
             ),
             path(
                 "<path:object_id>/history/<int:version_id>/diff/",
-                view(editor_views.revision_diff(self)),
+                view(editor_views.RevisionDiffView.as_view(model_admin=self)),
                 name="articles_article_revision_diff",
             ),
         ]

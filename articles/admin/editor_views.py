@@ -2,7 +2,8 @@
 preview with the real article template, and the revision diff / restore page.
 
 Every view is wrapped by ``admin_site.admin_view`` (active staff only) and keeps Django's CSRF
-protection; article views also ask the article admin for object permissions.
+protection; article views are class-based views bound to the article admin (``as_view(model_admin=...)``)
+and ask it for object permissions.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from articles import selectors
 from articles.jsonld import article_jsonld
@@ -99,36 +102,44 @@ def project_search(request):
     )
 
 
-def _article_or_404(model_admin, request, object_id):
-    article = model_admin.get_object(request, object_id)
-    if article is None:
-        raise Http404
-    return article
+class ArticleAdminView(View):
+    """An endpoint of one article admin: ``as_view(model_admin=...)`` (Django's own admin views,
+    such as ``AutocompleteJsonView``, are bound to their admin the same way)."""
+
+    model_admin = None
+
+    def article_or_404(self, object_id):
+        article = self.model_admin.get_object(self.request, object_id)
+        if article is None:
+            raise Http404
+        return article
 
 
-def autosave(model_admin):
-    @never_cache
-    @require_http_methods(["GET", "POST", "DELETE"])
-    def view(request, object_id=None):
-        """GET the autosave, POST the editor's current text as JSON, DELETE to discard it."""
-        article = _article_or_404(model_admin, request, object_id) if object_id is not None else None
+@method_decorator(never_cache, name="dispatch")
+class AutosaveView(ArticleAdminView):
+    """GET the autosave, POST the editor's current text as JSON, DELETE to discard it."""
+
+    http_method_names = ["get", "post", "delete"]
+
+    def dispatch(self, request, *args, object_id=None, **kwargs):
+        article = self.article_or_404(object_id) if object_id is not None else None
         allowed = (
-            model_admin.has_change_permission(request, article)
+            self.model_admin.has_change_permission(request, article)
             if article is not None
-            else model_admin.has_add_permission(request)
+            else self.model_admin.has_add_permission(request)
         )
         if not allowed:
             raise PermissionDenied
-        if request.method == "DELETE":
-            autosave_discard(user=request.user, article=article)
-            return JsonResponse({"discarded": True})
-        if request.method == "GET":
-            saved = autosave_get(user=request.user, article=article)
-            if saved is None:
-                return JsonResponse({"autosave": None})
-            return JsonResponse(
-                {"autosave": {"title": saved.title, "body": saved.body, "excerpt": saved.excerpt}}
-            )
+        return super().dispatch(request, *args, article=article, **kwargs)
+
+    def get(self, request, article):
+        saved = autosave_get(user=request.user, article=article)
+        if saved is None:
+            return JsonResponse({"autosave": None})
+        text = {"title": saved.title, "body": saved.body, "excerpt": saved.excerpt}
+        return JsonResponse({"autosave": text})
+
+    def post(self, request, article):
         try:
             data = json.loads(request.body or b"{}")
         except ValueError:
@@ -140,17 +151,21 @@ def autosave(model_admin):
             return JsonResponse({"error": str(error)}, status=400)
         return JsonResponse({"saved_at": timezone.localtime(saved.saved_at).strftime("%H:%M:%S")})
 
-    return view
+    def delete(self, request, article):
+        autosave_discard(user=request.user, article=article)
+        return JsonResponse({"discarded": True})
 
 
-def preview(model_admin):
-    @never_cache
-    @require_GET
-    def view(request, object_id):
-        """Any article as readers would see it, with the real article template. Staff only,
-        never cached, never indexed."""
-        article = _article_or_404(model_admin, request, object_id)
-        if not model_admin.has_view_or_change_permission(request, article):
+@method_decorator(never_cache, name="dispatch")
+class PreviewView(ArticleAdminView):
+    """Any article as readers would see it, with the real article template. Staff only, never
+    cached, never indexed."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, object_id):
+        article = self.article_or_404(object_id)
+        if not self.model_admin.has_view_or_change_permission(request, article):
             raise PermissionDenied
         article = selectors.article_get_for_preview(pk=article.pk)
         context = {
@@ -165,23 +180,29 @@ def preview(model_admin):
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
-    return view
 
+class RevisionDiffView(ArticleAdminView):
+    """What a revision changed (against the one before it and against now); POST restores it."""
 
-def revision_diff(model_admin):
-    @require_http_methods(["GET", "POST"])
-    def view(request, object_id, version_id):
-        """What a revision changed (against the one before it and against now); POST restores it."""
-        article = _article_or_404(model_admin, request, object_id)
-        if not model_admin.has_view_or_change_permission(request, article):
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, request, *args, object_id, version_id, **kwargs):
+        self.article = self.article_or_404(object_id)
+        if not self.model_admin.has_view_or_change_permission(request, self.article):
             raise PermissionDenied
-        version = get_object_or_404(article_versions(article), pk=version_id)
-        if request.method == "POST":
-            if not model_admin.has_change_permission(request, article):
-                raise PermissionDenied
-            article_restore(article=article, version=version, by=request.user)
-            messages.success(request, _("已恢复到所选版本，并保存为新的版本。"))
-            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        self.version = get_object_or_404(article_versions(self.article), pk=version_id)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request):
+        article, model_admin = self.article, self.model_admin
+        if not model_admin.has_change_permission(request, article):
+            raise PermissionDenied
+        article_restore(article=article, version=self.version, by=request.user)
+        messages.success(request, _("已恢复到所选版本，并保存为新的版本。"))
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def get(self, request):
+        article, model_admin, version = self.article, self.model_admin, self.version
         snapshot = snapshot_from_version(version)
         previous = version_previous(version)
         context = {
@@ -195,5 +216,3 @@ def revision_diff(model_admin):
             "can_restore": model_admin.has_change_permission(request, article),
         }
         return TemplateResponse(request, "admin/articles/article/revision_diff.html", context)
-
-    return view
