@@ -25,7 +25,7 @@ from articles.models import Article, Credit, FrontPageSlot, ProjectMention
 from articles.pictures import thumbnail_picture
 from articles.revisions import deleted_versions_for
 from articles.search import QueryTooLong, query_parse
-from articles.services.articles import article_save
+from articles.services.articles import ArticleVersionConflict, article_save
 from articles.services.autosave import autosave_discard, autosave_get, autosave_store
 from articles.services.exporting import articles_export_zip
 from articles.services.front_page import front_page_pin
@@ -283,11 +283,11 @@ class ArticleAdmin(VersionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
         user = request.user
-        current_version = getattr(request, "_article_current_version", None)
+        refused = getattr(request, "_article_save_refused", None)
 
         class RequestArticleForm(form_class):
             def __init__(self, *args, **kwargs):
-                super().__init__(*args, user=user, current_version=current_version, **kwargs)
+                super().__init__(*args, user=user, refused=refused, **kwargs)
 
         return RequestArticleForm
 
@@ -406,7 +406,14 @@ class ArticleAdmin(VersionAdmin):
         }
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        response = super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+        except ArticleVersionConflict as refused:
+            # article_save found the article moved on since this editor opened it; its
+            # transaction rolled back. The same submission is shown again with the conflict
+            # (the form reports it with the diff and saves nothing).
+            request._article_save_refused = refused
+            response = super().changeform_view(request, object_id, form_url, extra_context)
         response._csp_config = editor_csp()  # what django.views.decorators.csp.csp_override sets
         return response
 

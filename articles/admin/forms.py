@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
-from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin.category_field import OrderedCategoriesField
@@ -24,6 +23,7 @@ from articles.revisions import (
 )
 from articles.sanitize import HtmlTooDeepError, clean_html
 from articles.selectors import article_categories
+from articles.services.articles import ArticleVersionConflict
 from articles.services.autosave import VERSION_MAX
 from articles.services.workflow import WRITER_STATUSES, user_can_publish
 
@@ -100,12 +100,15 @@ class ArticleAdminForm(forms.ModelForm):
             "published_at": SecondsSplitDateTime(),
         }
 
-    def __init__(self, *args, user=None, current_version: int | None = None, **kwargs):
+    def __init__(self, *args, user=None, refused: ArticleVersionConflict | None = None, **kwargs):
+        """``refused``: ``article_save`` refused this very submission as an edit conflict (the
+        service is where conflicts are detected); the form then shows it, with the diff."""
         super().__init__(*args, **kwargs)
         self.user = user
+        self.refused = refused
         self.conflict: EditConflict | None = None
         if self.instance.pk is not None:
-            self.fields["loaded_version"].initial = current_version or self.instance.version
+            self.fields["loaded_version"].initial = self.instance.version
         if "categories" in self.fields:
             self.fields["categories"].refresh_choices()
             if self.instance.pk is not None and "categories" not in self.initial:
@@ -155,25 +158,19 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk is None:
+        if self.refused is None:
             return cleaned
-        loaded = cleaned.get("loaded_version")
-        queryset = Article.objects.filter(pk=self.instance.pk)
-        if connection.in_atomic_block:  # the admin's transaction: hold the row until the save
-            queryset = queryset.select_for_update()
-        current = queryset.first()
-        if current is not None and loaded is not None and current.version != loaded:
-            self.conflict = self._conflict(current, loaded, cleaned)
-            raise forms.ValidationError(
-                _(
-                    "保存冲突：你打开这篇文章之后，%(who)s 已经保存了新的版本（第 %(current)d 版，"
-                    "你打开的是第 %(loaded)d 版）。你的修改没有保存，也没有覆盖任何内容。"
-                    "请查看下面的差异，复制你需要的修改，再重新打开文章编辑。"
-                ),
-                code="conflict",
-                params={"who": self.conflict.saved_by, "current": current.version, "loaded": loaded},
-            )
-        return cleaned
+        current, loaded = self.refused.current, self.refused.expected
+        self.conflict = self._conflict(current, loaded, cleaned)
+        raise forms.ValidationError(
+            _(
+                "保存冲突：你打开这篇文章之后，%(who)s 已经保存了新的版本（第 %(current)d 版，"
+                "你打开的是第 %(loaded)d 版）。你的修改没有保存，也没有覆盖任何内容。"
+                "请查看下面的差异，复制你需要的修改，再重新打开文章编辑。"
+            ),
+            code="conflict",
+            params={"who": self.conflict.saved_by, "current": current.version, "loaded": loaded},
+        )
 
     def _conflict(self, current: Article, loaded: int, cleaned: dict) -> EditConflict:
         latest = article_versions(current).first()

@@ -117,6 +117,29 @@ def test_the_service_refuses_a_stale_version_too():
         article_save(article=article, expected_version=article.version - 1)
 
 
+def test_the_conflict_is_found_by_the_service_once_not_by_the_form(admin_client, monkeypatch):
+    from articles.admin import articles as article_admin
+    from articles.services.articles import ArticleVersionConflict
+
+    article = saved(title="原标题", body="<p>第一版。</p>")
+    stale = form_data(article, loaded_version=article.version)
+    article_save(article=Article.objects.get(pk=article.pk), expected_version=article.version)
+    refusals = []
+
+    def counting_save(**kwargs):
+        try:
+            return article_save(**kwargs)
+        except ArticleVersionConflict:
+            refusals.append(kwargs["expected_version"])
+            raise
+
+    monkeypatch.setattr(article_admin, "article_save", counting_save)
+    response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", {**stale, "title": "乙"})
+    assert response.status_code == 200 and "保存冲突" in text_of(response)
+    assert refusals == [article.version]  # the form let it through; the service refused it
+    assert Article.objects.get(pk=article.pk).title == "原标题"
+
+
 def test_an_unchanged_save_keeps_what_a_browser_cannot_send_back(admin_client):
     when = timezone.now().replace(microsecond=123456) - timedelta(days=3)
     article = saved(title="标题\n第二行", excerpt="摘要\n两行", published_at=when)
