@@ -3,8 +3,10 @@
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -49,10 +51,26 @@ def test_staff_with_the_permission_upload_markdown_files_and_see_the_report(impo
     assert sorted(Article.objects.values_list("title", flat=True)) == ["第一篇", "第二篇"]
     html = response.content.decode()
     assert '<table id="import-files">' in html
-    for article in Article.objects.all():
-        assert f'<a href="/admin/articles/article/{article.pk}/change/">/p/{article.pk}/</a>' in html
-    assert html.count("<td>新建</td>") == 2
+    for article in Article.objects.all():  # titles linked to their change pages
+        assert f'<a href="/admin/articles/article/{article.pk}/change/">{article.title}</a>' in html
+    assert html.count('<td class="import-status">新建</td>') == 2
     assert article.credits.get().author.name == "林晓"
+
+
+def test_the_page_is_laid_out_like_the_admins_own_forms_and_tables(importer):
+    page = importer.get(URL).content.decode()
+    assert '<div class="breadcrumbs">' in page and 'href="/admin/articles/article/"' in page
+    assert page.count('<fieldset class="module aligned') == 2
+    for option in ("dry_run", "overwrite", "fetch_images", "publish_undated"):
+        assert f'name="{option}"' in page
+    assert page.count("checkbox-row") == 4
+    response = importer.post(URL, {"files": [md("一.md", "第一篇")], "dry_run": "on"})
+    html = response.content.decode()
+    assert '<div class="module import-results">' in html and "articles/admin/import.css" in html
+    assert '<th scope="col" class="import-status">结果</th>' in html
+    assert "/admin/articles/article/" not in html.split('id="import-files"')[1]  # a dry run links nothing
+    css = (Path(settings.BASE_DIR) / "static/articles/admin/import.css").read_text()
+    assert ".import-status { white-space: nowrap; }" in css
 
 
 def test_a_zip_upload_imports_its_posts_and_reports_failures(importer):
