@@ -501,6 +501,42 @@ class ArticleViewCount(models.Model):
         return f"{self.article_id} @ {self.hour:%Y-%m-%d %H}: {self.count}"
 
 
+class ImportRun(models.Model):
+    """One import of legacy posts (the admin's import page or ``manage.py import_markdown``),
+    kept so the editors' dashboard can show imports with problems after the report is gone.
+    Written by ``articles.services.importing.runs.import_run_record``; dry runs are not kept."""
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", _("后台导入页")
+        COMMAND = "command", _("导入命令")
+
+    started_at = models.DateTimeField(_("开始时间"), db_index=True)
+    finished_at = models.DateTimeField(_("结束时间"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
+    inputs = models.CharField(_("导入的文件"), max_length=500, blank=True)
+    # The report's summary: files per status, warnings, date_unverified.
+    counts = models.JSONField(_("统计"), default=dict)
+    failed_count = models.PositiveIntegerField(_("失败数"), default=0)
+    # [{"path": ..., "reason": ...}] for every file that failed.
+    failures = models.JSONField(_("失败的文件"), default=list)
+
+    class Meta:
+        verbose_name = _("导入记录")
+        verbose_name_plural = _("导入记录")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.inputs}"
+
+
 # Models that live with their own concern; imported here so Django registers them with the app.
 from articles.api.models import ContentKey, StaffToken  # noqa: E402,F401
 from articles.search.models import SearchDocument  # noqa: E402,F401

@@ -10,10 +10,14 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.models import Article
+from articles.models import Article, ImportRun
 from articles.selectors import article_list_for_staff
+from articles.services.importing.runs import import_runs_with_failures
+from articles.services.workflow import user_can_publish
 
 LIST_SIZE = 8
+IMPORT_RUNS = 5
+FAILURES_SHOWN = 5
 CALENDAR_DAYS = 7
 
 
@@ -36,6 +40,8 @@ class Dashboard:
     lists: list[DashboardList]
     calendar: list[CalendarDay]
     scheduled_count: int
+    failed_imports: list[ImportRun] = field(default_factory=list)
+    failed_imports_count: int = 0
 
 
 def _list(title: str, queryset: QuerySet[Article], order: str, more_url: str) -> DashboardList:
@@ -47,7 +53,8 @@ def _list(title: str, queryset: QuerySet[Article], order: str, more_url: str) ->
 def dashboard_for(*, user, base_url: str) -> Dashboard:
     """What ``user`` sees on the admin index (two queries a list, one for the calendar):
     their drafts, stories waiting for review, the next seven days' schedule, what was published
-    recently and imported stories with problems. Writers see their own stories only."""
+    recently and imported stories with problems (undated stories; and, for users who may import,
+    editors and importers, the latest import runs with failed files). Writers see their own stories only."""
     mine = article_list_for_staff(user=user)
     status = Article.Status
     lists = [
@@ -89,4 +96,11 @@ def dashboard_for(*, user, base_url: str) -> Dashboard:
         offset = (timezone.localtime(article.published_at).date() - today).days
         if 0 <= offset < CALENDAR_DAYS:
             calendar[offset].articles.append(article)
-    return Dashboard(lists=lists, calendar=calendar, scheduled_count=len(scheduled))
+    dashboard = Dashboard(lists=lists, calendar=calendar, scheduled_count=len(scheduled))
+    if user.has_perm("articles.import_articles") or user_can_publish(user):
+        count, runs = import_runs_with_failures(limit=IMPORT_RUNS)
+        for run in runs:
+            run.failures_shown = run.failures[:FAILURES_SHOWN]
+            run.failures_more = max(0, len(run.failures) - FAILURES_SHOWN)
+        dashboard.failed_imports, dashboard.failed_imports_count = runs, count
+    return dashboard

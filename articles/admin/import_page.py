@@ -2,7 +2,8 @@
 
 Staff upload ``.md`` files or ``.zip`` archives, optionally as a dry run; the page runs the same
 ``posts_import`` as the management command and shows its report as a table, which can then be
-downloaded as JSON (the last report is kept in the session). Thin: no import logic here.
+downloaded as JSON (the last report is kept in the session); a real (not dry) run is kept as
+an ``ImportRun`` for the editors' dashboard. Thin: no import logic here.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article
+from articles.models import Article, ImportRun
 from articles.services.importing import posts_import, report_build
 from articles.services.importing.identity import MATCHED_BY_LABELS
 from articles.services.importing.results import STATUS_LABELS
+from articles.services.importing.runs import import_run_record
 from articles.services.importing.sources import ARCHIVE_SUFFIX, POST_SUFFIXES
 
 PERMISSION = "articles.import_articles"
@@ -93,6 +96,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     report, rows = None, []
     if request.method == "POST" and form.is_valid():
+        started_at = timezone.now()
         results = list(
             posts_import(
                 inputs=form.cleaned_data["files"],
@@ -104,6 +108,14 @@ def import_view(request: HttpRequest) -> HttpResponse:
         )
         report = report_build(results)
         request.session[SESSION_KEY] = report
+        if not form.cleaned_data["dry_run"]:
+            import_run_record(
+                results=results,
+                started_at=started_at,
+                source=ImportRun.Source.ADMIN,
+                inputs=[file.name for file in form.cleaned_data["files"]],
+                user=request.user,
+            )
         rows = _report_rows(report, results, dry_run=form.cleaned_data["dry_run"])
     context = {
         **admin.site.each_context(request),

@@ -59,3 +59,50 @@ def test_the_dashboard_costs_fixed_queries(client, editor_user, django_assert_ma
         ArticleFactory(title=f"稿{n}", published_at=timezone.now() + timedelta(hours=n + 1))
     with django_assert_max_num_queries(20):
         assert client.get("/admin/").status_code == 200
+
+
+def test_failed_imports_from_the_admin_page_and_the_command_are_listed_with_counts(
+    client, admin_client, editor_user, writer_user, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from articles.models import ImportRun
+
+    good = SimpleUploadedFile("好.md", "---\ntitle: 好文章\ndate: 2022-05-01\n---\n正文\n".encode())
+    bad = SimpleUploadedFile("坏.md", "---\ntitle: [坏\n---\n".encode())
+    admin_client.post("/admin/articles/import/", {"files": [good, bad]})
+    admin_client.post(  # a dry run is not kept
+        "/admin/articles/import/", {"files": [SimpleUploadedFile("试.md", b"---\ntitle: [\n---\n")], "dry_run": "on"}
+    )
+    (tmp_path / "断.md").write_text("---\ntitle: [断\n---\n", encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("import_markdown", str(tmp_path / "断.md"), verbosity=0)
+    runs = list(ImportRun.objects.order_by("started_at"))
+    assert [(run.source, run.failed_count, run.counts["created"]) for run in runs] == [
+        ("admin", 1, 1),
+        ("command", 1, 0),
+    ]
+    assert runs[0].user.username == "admin" and runs[0].failures[0]["path"] == "坏.md"
+    assert "YAML" in runs[0].failures[0]["reason"]
+
+    client.force_login(editor_user)
+    html = client.get("/admin/").content.decode()
+    listed = block(html, "导入有问题（失败的文件）")
+    assert '<span class="dashboard-count">2</span>' in listed
+    assert "<code>坏.md</code>" in listed and "<code>断.md</code>" in listed and "试.md" not in listed
+    assert "失败 1 个，新建 1 篇，更新 0 篇" in listed and "admin" in listed and "导入命令" in listed
+    client.force_login(writer_user)
+    assert "导入有问题（失败的文件）" not in client.get("/admin/").content.decode()
+
+
+def test_an_import_without_failures_is_kept_but_not_listed(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from articles.models import ImportRun
+
+    good = SimpleUploadedFile("好.md", "---\ntitle: 好文章\ndate: 2022-05-01\n---\n正文\n".encode())
+    admin_client.post("/admin/articles/import/", {"files": [good]})
+    assert ImportRun.objects.get().failed_count == 0
+    assert "导入有问题（失败的文件）" not in admin_client.get("/admin/").content.decode()

@@ -9,11 +9,14 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles.models import ImportRun
 from articles.services.importing import ImportResult, posts_import, report_build
 from articles.services.importing.parsing import default_workers
 from articles.services.importing.results import STATUS_LABELS
+from articles.services.importing.runs import import_run_record
 
 
 class ProgressBar:
@@ -64,6 +67,7 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         bar = ProgressBar(self.stderr) if verbosity > 0 and self.stderr.isatty() else None
         results: list[ImportResult] = []
+        started_at = timezone.now()
         for result in posts_import(
             inputs=paths,
             overwrite=options["overwrite"],
@@ -78,6 +82,10 @@ class Command(BaseCommand):
         if bar:
             bar.clear()
         data = report_build(results)
+        if not options["dry_run"]:
+            import_run_record(
+                results=results, started_at=started_at, source=ImportRun.Source.COMMAND, inputs=paths
+            )
         if report:
             report.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
         self._summary(data["summary"], dry_run=options["dry_run"], report=report)
