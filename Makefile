@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
-.PHONY: help venv node run serve test test-postgres lint bench bench-import bench-search bench-http loadtest clean
+.PHONY: help venv node run serve test test-postgres lint bench bench-import bench-search bench-http bench-pages loadtest clean
 
 help:
 	@echo "make run    - create .venv, install, migrate, import demo posts, create admin, serve on 127.0.0.1:$(PORT) with the task worker"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench-import - import ../shared/corpus cycled to 10,000 posts into a fresh database (SQLite, or DATABASE_URL)"
 	@echo "make bench-search - search over 100,000 articles built from ../shared/corpus on PostgreSQL (DATABASE_URL)"
 	@echo "make bench-http - requests/s of reader pages under make serve, page cache off and on, against a bare Django floor"
+	@echo "make bench-pages - CPU time and queries per request of the same pages, in process (steady on a busy machine)"
 	@echo "make loadtest - 60 s at 50 connections, then a PostgreSQL restart in the middle of a second run"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -87,6 +88,10 @@ bench-search: venv
 bench-http: venv
 	@command -v wrk >/dev/null || { echo "installing wrk (Debian)"; apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }
 	$(PY) bench/http_bench.py
+
+# The same pages in process: CPU time and queries per request, uncached and cache hits.
+bench-pages: venv
+	$(PY) bench/page_profile.py
 
 # Load and fault test: its own PostgreSQL (restarted half-way through phase 2) and Redis.
 loadtest: venv

@@ -95,6 +95,8 @@ class CategorizedArticle(ItemBase):
     class Meta:
         unique_together = [("content_object", "tag")]
         ordering = ["position", "id"]
+        # A category page reads its article ids from this index alone (no table rows).
+        indexes = [models.Index(fields=["tag", "content_object"], name="categorized_list_idx")]
 
 
 class TaggedArticle(ItemBase):
@@ -104,6 +106,7 @@ class TaggedArticle(ItemBase):
 
     class Meta:
         unique_together = [("content_object", "tag")]
+        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_list_idx")]
 
 
 class Author(models.Model):
@@ -370,6 +373,8 @@ class ProjectMention(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "position"], name="mention_unique_position")
         ]
+        # A project page reads its article ids from this index alone (no table rows).
+        indexes = [models.Index(fields=["project", "article"], name="mention_list_idx")]
 
     def __str__(self) -> str:
         return f"{self.project.name} @ {self.position}"

@@ -10,7 +10,9 @@ Two halves:
   ``private, no-store``, never stored.
 - ``PageCacheMiddleware`` sits right after WhiteNoise, before sessions, auth, CSRF and messages:
   an anonymous GET/HEAD (no session cookie) whose page is cached and fresh is answered there,
-  without running the rest of the stack or any query. On the way out it stores what
+  without running the rest of the stack or any query. A page this process answered or stored
+  lately is kept in its memory (``RECENT_PAGES``), so a hit on it asks the shared cache only
+  whether its keys were purged since (one round trip, not two). On the way out it stores what
   ``reader_page`` marked, with the headers the rest of the stack added (CSP, X-Frame-Options).
 
 Every cacheable answer carries ``ETag`` and ``Last-Modified``; a matching conditional request
@@ -28,6 +30,7 @@ part of the key; others (``utm_source`` ...) cannot fill the cache with copies o
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -46,13 +49,24 @@ from django.utils.http import http_date, parse_http_date_safe
 
 from articles.caching import fragments, store
 from articles.caching import keys as surrogate
-from articles.caching.invalidation import last_purge_time, page_snapshot, render_snapshot
+from articles.caching.invalidation import (
+    due_records_check,
+    last_purge_time,
+    page_snapshot,
+    render_snapshot,
+)
 
 # Query parameters that change what a reader view returns; views add theirs through
 # ``reader_page(query=...)``.
 KEY_QUERY_PARAMETERS: set[str] = {"page", "p"}
 _SKIPPED_HEADERS = {"vary", "cache-control", "etag", "last-modified", "set-cookie", "x-cache", "date"}
 _PREFIX = "articles:page:"
+# Pages this process answered or stored lately (key -> entry, the wall-clock time it expires):
+# a hit on one reads only its keys' purge records, one cache round trip instead of two. A page
+# is at most ~100 KB: this bounds the copies at a few MB per process.
+RECENT_PAGES = 128
+_recent: dict[str, tuple[store.Entry, float]] = {}
+_recent_lock = threading.Lock()
 
 
 @dataclass(slots=True)
@@ -194,6 +208,34 @@ def _entry_value(response: HttpResponse) -> dict:
     }
 
 
+def _remember(key: str, entry: store.Entry) -> None:
+    expires = entry.value.get("expires_at") if isinstance(entry.value, dict) else None
+    if expires is None:
+        return
+    with _recent_lock:
+        _recent.pop(key, None)
+        _recent[key] = (entry, expires)
+        while len(_recent) > RECENT_PAGES:
+            del _recent[next(iter(_recent))]
+
+
+def _cached_page(key: str) -> store.Entry | None:
+    """The fresh cached page ``key``: a copy this process holds when its keys were not purged
+    since (one round trip), else the shared cache's (two)."""
+    with _recent_lock:
+        recent = _recent.get(key)
+    if recent is not None:
+        entry, expires = recent
+        if time.time() < expires and store.is_fresh(entry, due_records_check(entry.keys)):
+            return entry
+        with _recent_lock:
+            _recent.pop(key, None)
+    entry = store.entries_get([key]).get(key)
+    if entry is not None:
+        _remember(key, entry)
+    return entry
+
+
 def _response_from(request: HttpRequest, value: dict, verdict: str) -> HttpResponse:
     response = HttpResponse(value["content"], headers=value["headers"])
     response["ETag"] = value["etag"]
@@ -223,7 +265,7 @@ class PageCacheMiddleware:
         key = None
         if self._may_read(request):
             key = page_cache_key(request)
-            entry = store.entries_get([key]).get(key)
+            entry = _cached_page(key)
             if entry is not None:
                 return _response_from(request, entry.value, "hit")
         response = self.get_response(request)
@@ -235,9 +277,11 @@ class PageCacheMiddleware:
             return response
         value = _entry_value(response)
         if key is not None and cacheable.seq is not None:
-            entry = store.Entry(value=value, seq=cacheable.seq, keys=cacheable.keys)
             timeout = settings.ARTICLES_PAGE_CACHE_SECONDS
             if cacheable.timeout is not None:
                 timeout = min(timeout, cacheable.timeout)
+            value["expires_at"] = time.time() + timeout
+            entry = store.Entry(value=value, seq=cacheable.seq, keys=cacheable.keys)
             store.entries_set({key: entry}, timeout=timeout)
+            _remember(key, entry)
         return _response_from(request, value, "miss")

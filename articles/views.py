@@ -77,18 +77,33 @@ class ArticleListView(ListView):
         return context
 
 
+def _home_flashes() -> list[Article]:
+    """The sidebar's newest 快讯 (one query), their keys declared."""
+    flashes = list(selectors.flash_list_published(with_body=False)[: settings.ARTICLES_HOME_FLASH_COUNT])
+    keys.declare_objects(*flashes)
+    keys.declare_list()
+    return flashes
+
+
 class HomeView(ArticleListView):
     """The front page: the editors' lead and featured stories and the section blocks on page
-    one (``articles.site.front_page``), then the latest stories but the lead, paginated."""
+    one (``articles.site.front_page``), then the latest stories but the lead, paginated.
+
+    The top of page one and its 快讯 sidebar are cached fragments (``home.html``), read from the
+    database only when not cached; when the top is, only the lead's id is read (one or two
+    small queries: the latest list leaves the lead out)."""
 
     template_name = "articles/home.html"
 
     def get_queryset(self):
-        if self.request.GET.get("page", "1") in ("1", ""):
-            self.front = front_page()
+        self.first_page = self.request.GET.get("page", "1") in ("1", "")
+        self.front, self.front_keys, self.front_expiries = None, set(), []
+        if self.first_page and "front-page" not in fragments.prefetch(["front-page"]):
+            # The fragment will be rendered: read it all now, and give it what it declared.
+            with keys.collecting() as self.front_keys, keys.expiring() as self.front_expiries:
+                self.front = front_page()
             lead_pk = self.front.lead.article.pk if self.front.lead else None
         else:
-            self.front = None
             lead_pk = front_lead_pk()
         self.count_suffix = str(lead_pk)
         return selectors.story_list_published().exclude(pk=lead_pk)
@@ -105,12 +120,14 @@ class HomeView(ArticleListView):
         )
 
     def get_context_data(self, **kwargs):
-        flashes = []
-        if self.front is not None:
-            newest = selectors.flash_list_published(with_body=False)
-            flashes = list(newest[: settings.ARTICLES_HOME_FLASH_COUNT])
-            keys.declare_objects(*flashes)
-        return super().get_context_data(front=self.front, flashes=flashes, **kwargs)
+        return super().get_context_data(
+            first_page=self.first_page,
+            front=self.front,
+            front_keys=self.front_keys,
+            front_expiries=self.front_expiries,
+            flashes=SimpleLazyObject(_home_flashes) if self.first_page else [],
+            **kwargs,
+        )
 
 
 class FlashListView(ArticleListView):

@@ -72,7 +72,7 @@ def generate_posts(target: Path, count: int) -> None:
         )
 
 
-def fill(url: str) -> dict[str, str]:
+def fill(url: str, settings_module: str = "cms.settings.test") -> dict[str, str]:
     """Make sure the bench database holds ARTICLES articles; return the pages to load."""
     import psycopg
 
@@ -81,7 +81,7 @@ def fill(url: str) -> dict[str, str]:
     with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as connection:
         if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             connection.execute(f'CREATE DATABASE "{name}"')
-    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="cms.settings.test")
+    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE=settings_module)
     import django
 
     django.setup()

@@ -6,11 +6,14 @@ page cache's ``reader_page`` opens it), never for the admin's preview of a draft
 hold no per-visitor state (no user, no CSRF token): staff tools stay outside them.
 
 On a hit, the fragment's keys are declared into the page being rendered, so a page made from
-cached fragments carries the same Surrogate-Key header as one rendered from scratch.
+cached fragments carries the same Surrogate-Key header as one rendered from scratch. So is the
+moment it stops being right by itself (``keys.declare_expiry``: a front-page pick expiring),
+which is also when the fragment expires.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -74,23 +77,34 @@ def fragments_get(names: list[str]) -> dict[str, str]:
         entry = memo.get(name) or found.get(_cache_name(name))
         if entry is not None:
             surrogate.declare_many(entry.keys)
+            expires = getattr(entry, "expires", None)  # entries stored before it existed
+            if expires is not None:
+                surrogate.declare_expiry(expires)
             values[name] = entry.value
     return values
 
 
-def fragments_set(rendered: dict[str, tuple[str, set[str]]], *, timeout: int | None = None) -> None:
-    """Store ``{name: (html, keys)}`` rendered under the current page's snapshot."""
+def fragments_set(
+    rendered: dict[str, tuple[str, set[str]]], *, timeout: int | None = None, expires: float | None = None
+) -> None:
+    """Store ``{name: (html, keys)}`` rendered under the current page's snapshot (until
+    ``expires``, a Unix time, at the latest)."""
     seq = _render_seq.get()
     if seq is None or not rendered:
         return
+    timeout = timeout or settings.ARTICLES_FRAGMENT_CACHE_SECONDS
+    if expires is not None:
+        timeout = min(timeout, int(expires - time.time()))
+        if timeout < 1:
+            return
     store.entries_set(
         {
             _cache_name(name): store.Entry(
-                value=html, seq=seq, keys=tuple(sorted(keys or {surrogate.NO_KEYS}))
+                value=html, seq=seq, keys=tuple(sorted(keys or {surrogate.NO_KEYS})), expires=expires
             )
             for name, (html, keys) in rendered.items()
         },
-        timeout=timeout or settings.ARTICLES_FRAGMENT_CACHE_SECONDS,
+        timeout=timeout,
     )
 
 
@@ -100,7 +114,7 @@ def fragment(name: str, render: Callable[[], str], *, timeout: int | None = None
     cached = fragments_get([name])
     if name in cached:
         return cached[name]
-    with surrogate.collecting() as shown:
+    with surrogate.collecting() as shown, surrogate.expiring() as expiries:
         html = render()
-    fragments_set({name: (html, shown)}, timeout=timeout)
+    fragments_set({name: (html, shown)}, timeout=timeout, expires=min(expiries) if expiries else None)
     return html

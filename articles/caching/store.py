@@ -38,11 +38,13 @@ RECORD_TIMEOUT = 7 * 24 * 3600
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A cached value, the counter value its render started from, and the keys it showed."""
+    """A cached value, the counter value its render started from, and the keys it showed;
+    ``expires``: the Unix time at which what it shows changes by itself (a pick expiring)."""
 
     value: object
     seq: int
     keys: tuple[str, ...]
+    expires: float | None = None
 
 
 def record_name(key: str) -> str:

@@ -3,7 +3,9 @@
 ``{% fragment "article" article_pk keys=article_keys %}...{% endfragment %}`` caches what it
 encloses under the name ``article:<pk>``; ``keys`` (resolved only on a miss, so a lazy value
 costs nothing on a hit) are the surrogate keys of what it shows, added to those declared while
-it rendered. ``timeout=`` overrides ``ARTICLES_FRAGMENT_CACHE_SECONDS``.
+it rendered, and ``expires`` (Unix times) the moments it changes by itself, added to those
+declared while it rendered (the fragment expires then). ``timeout=`` overrides
+``ARTICLES_FRAGMENT_CACHE_SECONDS``.
 
 ``{% article_cards articles %}`` renders list cards, one cached fragment per article: a page of 20 cards
 reads them in two cache round trips and reads from the database (once) only the articles whose
@@ -37,6 +39,9 @@ class FragmentNode(template.Node):
             html = self.nodelist.render(context)
             if "keys" in self.options:
                 surrogate.declare_many(self.options["keys"].resolve(context) or ())
+            if "expires" in self.options:
+                for moment in self.options["expires"].resolve(context) or ():
+                    surrogate.declare_expiry(moment)
             return html
 
         return fragment(name, render_inner, timeout=int(timeout) if timeout else None)
@@ -44,7 +49,7 @@ class FragmentNode(template.Node):
 
 @register.tag("fragment")
 def do_fragment(parser, token) -> FragmentNode:
-    """``{% fragment "name" part ... [keys=expr] [timeout=seconds] %}...{% endfragment %}``"""
+    """``{% fragment "name" part ... [keys=expr] [expires=expr] [timeout=seconds] %}...{% endfragment %}``"""
     bits = token.split_contents()[1:]
     if not bits:
         raise template.TemplateSyntaxError("{% fragment %} needs a name")
@@ -52,8 +57,8 @@ def do_fragment(parser, token) -> FragmentNode:
     while bits and "=" not in bits[0]:
         name_parts.append(parser.compile_filter(bits.pop(0)))
     options = token_kwargs(bits, parser)
-    if bits or set(options) - {"keys", "timeout"}:
-        raise template.TemplateSyntaxError("{% fragment %} takes only keys= and timeout= after its name")
+    if bits or set(options) - {"keys", "expires", "timeout"}:
+        raise template.TemplateSyntaxError("{% fragment %} takes only keys=, expires=, timeout=")
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
     return FragmentNode(nodelist, name_parts, options)

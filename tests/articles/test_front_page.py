@@ -47,7 +47,9 @@ def test_without_picks_the_newest_story_leads_and_the_next_are_featured(client, 
 
 
 def test_a_pinned_lead_with_its_own_title_and_image_leads(client, stories, editor_user):
-    slot = front_page_pin(article=stories[6], kind=FrontPageSlot.Kind.LEAD, by=editor_user, title="编辑改写的头条标题")
+    slot = front_page_pin(
+        article=stories[6], kind=FrontPageSlot.Kind.LEAD, by=editor_user, title="编辑改写的头条标题"
+    )
     slot.image = SimpleUploadedFile("front.jpg", dirty("JPEG"), content_type="image/jpeg")
     slot.save()
     html = client.get("/").content.decode()
@@ -80,7 +82,9 @@ def test_an_expired_or_hidden_pick_falls_back_to_the_newest_story(client, storie
 
 def test_a_pick_is_cached_no_longer_than_until_it_expires(client, stories, settings):
     settings.ARTICLES_CDN_CACHE_SECONDS = 3600
-    FrontPageSlot.objects.create(article=stories[6], kind="lead", expires_at=timezone.now() + timedelta(minutes=5))
+    FrontPageSlot.objects.create(
+        article=stories[6], kind="lead", expires_at=timezone.now() + timedelta(minutes=5)
+    )
     response = client.get("/")
     max_age = int(re.search(r"s-maxage=(\d+)", response["Cache-Control"]).group(1))
     assert 0 < max_age <= 300
@@ -149,3 +153,53 @@ def test_the_front_page_selector_reads_fixed_queries(stories, django_assert_max_
     with django_assert_max_num_queries(8):
         page = front_page()
     assert page.lead.article == stories[0] and len(page.featured) == 4
+
+
+@pytest.fixture
+def page_cache_off(settings):
+    settings.ARTICLES_PAGE_CACHE_SECONDS = 0  # every request renders: the fragments are what is cached
+
+
+def test_the_cached_top_and_sidebar_cost_no_query_of_their_own(
+    client, stories, page_cache_off, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(16) as cold:
+        first = client.get("/").content.decode()
+    with django_assert_max_num_queries(len(cold.captured_queries) - 4):
+        assert client.get("/").content.decode() == first
+
+
+def test_edits_show_at_once_on_the_front_page_made_of_cached_fragments(
+    client, stories, editor_user, page_cache_off
+):
+    tech = Category.objects.create(name="科技", nav_position=1)
+    for article in stories:
+        article.categories.add(tech)
+    client.get("/")
+    lead = stories[0]
+    lead.title = "改过的头条"
+    lead.save()
+    html = client.get("/").content.decode()
+    assert titles(region(html, "lead")) == ["改过的头条"]
+    front_page_pin(article=stories[4], kind="featured", by=editor_user)
+    assert titles(region(client.get("/").content.decode(), "featured"))[0] == "新闻4"
+    in_block = stories[7]
+    in_block.title = "栏目里改过的标题"
+    in_block.save()
+    assert "栏目里改过的标题" in region(client.get("/").content.decode(), "section-block")
+    story("刚到的快讯", hours_ago=0.1, kind=Article.Kind.FLASH)
+    assert "刚到的快讯" in client.get("/").content.decode().split('class="home-aside"')[1]
+
+
+def test_a_cached_front_page_fragment_is_not_used_once_a_pick_expires(
+    client, stories, page_cache_off, monkeypatch
+):
+    FrontPageSlot.objects.create(
+        article=stories[6], kind="lead", expires_at=timezone.now() + timedelta(minutes=5)
+    )
+    assert titles(region(client.get("/").content.decode(), "lead")) == ["新闻6"]
+    assert titles(region(client.get("/").content.decode(), "lead")) == ["新闻6"]  # cached
+    later = timezone.now() + timedelta(minutes=6)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: later)
+    monkeypatch.setattr("time.time", lambda: later.timestamp())
+    assert titles(region(client.get("/").content.decode(), "lead")) == ["新闻0"]

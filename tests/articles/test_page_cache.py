@@ -245,3 +245,30 @@ def _with_cookie(response):
 def _writes_session(request):
     request.session["seen"] = True
     return HttpResponse("hi")
+
+
+def test_a_hit_on_a_page_this_process_holds_reads_only_its_keys_records(client, reader_site, monkeypatch):
+    url = reader_site.imported.get_absolute_url()
+    first = body(client, url)
+    reads = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda names: reads.append(list(names)) or real_get_many(names))
+    response = client.get(url)
+    assert response["X-Cache"] == "hit" and response.content.decode() == first
+    assert len(reads) == 1 and not any(":page:" in name for name in reads[0])  # no page read
+
+
+def test_a_page_this_process_holds_is_not_served_after_an_edit_or_its_expiry(
+    client, reader_site, monkeypatch
+):
+    article = reader_site.imported
+    url = article.get_absolute_url()
+    body(client, url)
+    assert client.get(url)["X-Cache"] == "hit"
+    article.title = "本进程缓存的页面也要更新"
+    article_save(article=article)
+    assert "本进程缓存的页面也要更新" in body(client, url)
+    assert client.get(url)["X-Cache"] == "hit"
+    later = invalidation.time.time() + 3600  # past ARTICLES_PAGE_CACHE_SECONDS
+    monkeypatch.setattr("time.time", lambda: later)
+    assert client.get(url)["X-Cache"] == "miss"
