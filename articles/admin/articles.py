@@ -6,8 +6,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Q, Value, When
-from django.db.models.functions import Now
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,8 +19,14 @@ from reversion.models import Version
 
 from articles import selectors
 from articles.admin import editor_views
+from articles.admin.article_parts import (
+    CreditInline,
+    DateUnverifiedFilter,
+    ProjectMentionInline,
+    ScheduleFilter,
+)
 from articles.admin.forms import ArticleAdminForm
-from articles.models import Article, Credit, FrontPageSlot, ProjectMention
+from articles.models import Article, FrontPageSlot
 from articles.pictures import thumbnail_picture
 from articles.revisions import deleted_versions_for
 from articles.search import QueryTooLong, query_parse
@@ -45,59 +50,6 @@ def editor_csp() -> dict:
     ``<style>`` elements stay as strict as everywhere else.
     """
     return {**settings.SECURE_CSP, "style-src-attr": [CSP.UNSAFE_INLINE]}
-
-
-class CreditInline(admin.TabularInline):
-    model = Credit
-    extra = 1
-    autocomplete_fields = ["author"]
-    fields = ["author", "role", "order"]
-
-
-class ProjectMentionInline(admin.TabularInline):
-    model = ProjectMention
-    extra = 0
-    can_delete = False
-    fields = ["project", "anchor_text", "refer_type", "href", "position"]
-    readonly_fields = fields
-    verbose_name_plural = _("项目提及（由正文自动生成）")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ScheduleFilter(admin.SimpleListFilter):
-    title = _("上线情况")
-    parameter_name = "schedule"
-
-    def lookups(self, request, model_admin):
-        return [("live", _("已上线")), ("scheduled", _("定时发布（未到时间）"))]
-
-    def queryset(self, request, queryset):
-        published = Q(status=Article.Status.PUBLISHED)
-        if self.value() == "live":
-            return queryset.filter(published, published_at__lte=Now())
-        if self.value() == "scheduled":
-            return queryset.filter(published, published_at__gt=Now())
-        return queryset
-
-
-class DateUnverifiedFilter(admin.SimpleListFilter):
-    """Imported posts whose date is the file's time (no usable date of their own)."""
-
-    title = _("日期待核实")
-    parameter_name = "date_unverified"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("日期待核实")), ("no", _("日期已确认"))]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(date_unverified=self.value() == "yes")
-        return queryset
 
 
 @admin.register(Article)
