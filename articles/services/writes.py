@@ -293,8 +293,8 @@ _VERSION_COLUMNS = ("revision", "object_id", "content_type", "db", "format", "se
 
 def revisions_record(*, writes: list[ArticleWrite], user=None) -> None:
     """One django-reversion revision per written article (its ``comment``), holding the article
-    with its credits, categories and tags, stored exactly as ``article_save``'s revisions are.
-    Five queries for the batch, whatever its size."""
+    with its credits, categories and tags, each object stored as django-reversion stores it
+    (``version_data``). Five queries for the batch, whatever its size."""
     if not writes:
         return
     articles = {w.article.pk: w.article for w in writes}
