@@ -4,7 +4,9 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME make bench-import
                                                            # PostgreSQL: a fresh NAME_bench database
 
-Prints posts per second and the process's peak resident memory. Not a test: nothing is
+Prints posts per second, CPU time (user + sys: the main process, which writes, and the parsing
+workers) and the process's peak resident memory; CPU time is the figure to compare on a busy
+machine. Not a test: nothing is
 asserted. Environment: MASTHEAD_CORPUS (default ../shared/corpus), BENCH_POSTS (default 10000),
 BENCH_WORKERS (parsing processes; default as ``import_markdown --workers``).
 """
@@ -67,6 +69,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> int:
     if not CORPUS.is_dir():
         print(f"corpus not found at {CORPUS}", file=sys.stderr)
@@ -96,15 +103,19 @@ def main() -> int:
         posts_dir = workdir / "posts"
         count = cycle_corpus(posts_dir)
         rss_before = peak_rss_mb()
+        cpu_main, cpu_workers = cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         workers = int(os.environ.get("BENCH_WORKERS", default_workers()))
         results = list(posts_import(inputs=[posts_dir], workers=workers))
         elapsed = time.perf_counter() - started
+        cpu_main = cpu_seconds(resource.RUSAGE_SELF) - cpu_main
+        cpu_workers = cpu_seconds(resource.RUSAGE_CHILDREN) - cpu_workers
         summary = report_summary(results)
         print(f"backend: {backend}")
         print(f"posts: {count} files, {workers} parsing worker(s) ({summary})")
         print(f"time: {elapsed:.1f} s")
         print(f"rate: {count / elapsed:.0f} posts/s")
+        print(f"CPU (user + sys): {cpu_main:.1f} s main process, {cpu_workers:.1f} s parsing workers")
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(
             f"peak RSS: {peak_rss_mb():.0f} MB main process (before the import: {rss_before:.0f} MB),"

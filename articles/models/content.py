@@ -180,7 +180,13 @@ class Credit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()} | {self.author.name}"
+        # As get_role_display(), which rebuilds its choices on every call (revisions name
+        # thousands of credits per import batch).
+        try:
+            role = self.Role(self.role).label
+        except ValueError:
+            role = self.role
+        return f"{role} | {self.author.name}"
 
 
 class ProjectMention(models.Model):
