@@ -332,6 +332,13 @@ class ArticleAdmin(VersionAdmin):
         ]
         return editor + super().get_urls()
 
+    def reversion_register(self, model, **options):
+        # The admin registers Article with reversion before ArticlesConfig.ready can: follow
+        # what that registration follows too, so a restore brings back the categories and tags.
+        follow = [*options.get("follow", ()), "credits", "categorizedarticle_set", "taggedarticle_set"]
+        options["follow"] = tuple(dict.fromkeys(follow))
+        super().reversion_register(model, **options)
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # Restores go through article_restore (permissions, version numbering, a new revision):
         # the revision page is the diff page with its restore button.

@@ -382,6 +382,16 @@ def test_the_revision_page_shows_the_diff_and_restores_the_content_as_a_new_vers
     assert article_versions(article).first().revision.get_comment().startswith("恢复到")
 
 
+def test_restoring_a_revision_brings_back_its_categories_and_tags(admin_client):
+    article = article_save(article=ArticleFactory.build(), categories=["资讯"], tags=["芯片"])
+    old = article_versions(article).first()
+    article_save(article=article, categories=["快评", "资讯"], tags=["电池", "AI"])
+    response = admin_client.post(f"/admin/articles/article/{article.pk}/history/{old.pk}/diff/")
+    assert response.status_code == 302
+    assert [c.name for c in article.categories.all()] == ["资讯"]
+    assert [t.name for t in article.tags.all()] == ["芯片"]
+
+
 def test_reversions_own_revert_page_leads_to_the_diff_page(admin_client):
     article = saved()
     version = article_versions(article).first()
