@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied
@@ -10,7 +9,6 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.csp import CSP
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -25,6 +23,7 @@ from articles.admin.article_parts import (
     ProjectMentionInline,
     ScheduleFilter,
 )
+from articles.admin.editor import editor_csp
 from articles.admin.forms import ArticleAdminForm
 from articles.models import Article, FrontPageSlot
 from articles.pictures import thumbnail_picture
@@ -40,16 +39,6 @@ from articles.services.workflow import user_can_edit, user_can_publish
 
 # The admin's article search shows at most this many results, best first.
 ADMIN_SEARCH_RESULTS = 500
-
-
-def editor_csp() -> dict:
-    """The site's Content Security Policy, plus inline style *attributes* for the article editor.
-
-    CKEditor 5's editing view writes some styles as attributes (an image's aspect ratio while it
-    loads, table column widths); only the pages that host the editor allow that. Scripts and
-    ``<style>`` elements stay as strict as everywhere else.
-    """
-    return {**settings.SECURE_CSP, "style-src-attr": [CSP.UNSAFE_INLINE]}
 
 
 @admin.register(Article)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 
+from django.conf import settings
+from django.utils.csp import CSP
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from articles import sanitize
@@ -54,3 +56,13 @@ class ArticleBodyWidget(CKEditor5Widget):
     class Media:
         css = {"all": ["articles/admin/editor.css"]}
         js = ["articles/admin/editor.js"]
+
+
+def editor_csp() -> dict:
+    """The site's Content Security Policy, plus inline style *attributes* for the article editor.
+
+    CKEditor 5's editing view writes some styles as attributes (an image's aspect ratio while it
+    loads, table column widths); only the pages that host the editor allow that. Scripts and
+    ``<style>`` elements stay as strict as everywhere else.
+    """
+    return {**settings.SECURE_CSP, "style-src-attr": [CSP.UNSAFE_INLINE]}
