@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Now, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -27,6 +27,16 @@ from articles.models import (
     ProjectMention,
     Tag,
     TaggedArticle,
+)
+from articles.public_names import (  # noqa: F401  (selectors re-exported: one place to read from)
+    author_get_published,
+    author_list_published,
+    category_get_published,
+    category_list_published,
+    project_get_published,
+    project_list_published,
+    tag_get_published,
+    tag_list_published,
 )
 from articles.search import ParsedQuery, SearchResults, search
 from articles.services.workflow import user_can_publish
@@ -326,64 +336,6 @@ def article_list_recent(*, hours: int) -> QuerySet[Article]:
 def article_sitemap_items() -> QuerySet[Article]:
     """Every published article, oldest first so sitemap pages stay stable as new ones arrive."""
     return Article.objects.published().only("id", "updated_at", "published_at").order_by("published_at", "id")
-
-
-def _published(prefix: str) -> dict:
-    return {f"{prefix}__status": Article.Status.PUBLISHED, f"{prefix}__published_at__lte": Now()}
-
-
-# Public names. A category, tag, author or project is public once a published, due article
-# uses it: before that its name, logo or bio may be a scoop (a project named only in a draft).
-# Pages, feeds, sitemaps and the API find names through these selectors only, so a name used
-# only by drafts, articles in review, scheduled or unpublished articles answers 404 everywhere.
-
-
-def category_list_published() -> QuerySet[Category]:
-    """Categories with at least one published article (an EXISTS probe per category, not a
-    join over every article), by slug."""
-    return Category.objects.filter(
-        Exists(CategorizedArticle.objects.filter(tag=OuterRef("pk"), **_published("content_object")))
-    ).order_by("slug")
-
-
-def tag_list_published() -> QuerySet[Tag]:
-    return Tag.objects.filter(
-        Exists(TaggedArticle.objects.filter(tag=OuterRef("pk"), **_published("content_object")))
-    ).order_by("slug")
-
-
-def author_list_published() -> QuerySet[Author]:
-    return Author.objects.filter(
-        Exists(Credit.objects.filter(author=OuterRef("pk"), **_published("article")))
-    ).order_by("slug")
-
-
-def project_list_published() -> QuerySet[Project]:
-    return Project.objects.filter(
-        Exists(ProjectMention.objects.filter(project=OuterRef("pk"), **_published("article")))
-    ).order_by("external_id")
-
-
-def author_get_published(*, slug: str) -> Author:
-    """An author credited on at least one published article. Raises ``Http404``."""
-    return get_object_or_404(author_list_published(), slug=slug)
-
-
-def category_get_published(*, slug: str) -> Category:
-    """A category with at least one published article, or a section (editors made it public by
-    putting it in the navigation). Raises ``Http404``."""
-    sections = Category.objects.filter(nav_position__isnull=False)
-    return get_object_or_404(category_list_published() | sections, slug=slug)
-
-
-def tag_get_published(*, slug: str) -> Tag:
-    """A tag on at least one published article. Raises ``Http404``."""
-    return get_object_or_404(tag_list_published(), slug=slug)
-
-
-def project_get_published(*, external_id: str) -> Project:
-    """A project mentioned by at least one published article. Raises ``Http404``."""
-    return get_object_or_404(project_list_published(), external_id=external_id)
 
 
 def article_list_for_staff(*, user) -> QuerySet[Article]:

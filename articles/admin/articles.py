@@ -324,8 +324,9 @@ class ArticleAdmin(VersionAdmin):
     def reversion_register(self, model, **options):
         # The admin registers Article with reversion before ArticlesConfig.ready can: follow
         # what that registration follows too, so a restore brings back the categories and tags.
-        follow = [*options.get("follow", ()), "credits", "categorizedarticle_set", "taggedarticle_set"]
-        options["follow"] = tuple(dict.fromkeys(follow))
+        if model is Article:
+            follow = [*options.get("follow", ()), "credits", "categorizedarticle_set", "taggedarticle_set"]
+            options["follow"] = tuple(dict.fromkeys(follow))
         super().reversion_register(model, **options)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
