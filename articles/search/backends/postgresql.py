@@ -52,10 +52,11 @@ def _matches(query: ParsedQuery, base_sql: str, base_params: tuple) -> tuple[str
     return " UNION ALL ".join(parts), params
 
 
-def count(query: ParsedQuery, base_sql: str, base_params: tuple) -> int:
+def count(query: ParsedQuery, base_sql: str, base_params: tuple, *, limit: int) -> int:
+    """How many articles match, counted up to ``limit`` (the scan stops there)."""
     matches, params = _matches(query, base_sql, base_params)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({matches}) m", params)
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM ({matches}) m LIMIT %s) c", [*params, limit])
         return cursor.fetchone()[0]
 
 
