@@ -53,7 +53,9 @@ class SearchResults:
     def ids(self, *, offset: int, limit: int) -> list[int]:
         if self.query.is_empty or limit <= 0:
             return []
-        return backend().page(self.query, *self._base(), offset=offset, limit=limit)
+        # The count, when it was taken, tells the backend how large the answer is.
+        counted = self.__dict__.get("_counted")
+        return backend().page(self.query, *self._base(), offset=offset, limit=limit, counted=counted)
 
     def __getitem__(self, item):
         if not isinstance(item, slice):

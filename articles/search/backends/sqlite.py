@@ -52,7 +52,15 @@ def count(query: ParsedQuery, base_sql: str, base_params: tuple, *, limit: int) 
         return cursor.fetchone()[0]
 
 
-def page(query: ParsedQuery, base_sql: str, base_params: tuple, *, offset: int, limit: int) -> list[int]:
+def page(
+    query: ParsedQuery,
+    base_sql: str,
+    base_params: tuple,
+    *,
+    offset: int,
+    limit: int,
+    counted: int | None = None,  # the PostgreSQL backend's hint; unused here
+) -> list[int]:
     hits, hit_params = _hits(query)
     match, match_params = _match(query)
     tokens = query.tokens

@@ -60,3 +60,49 @@ def test_the_page_shows_a_capped_count_and_pages_within_the_cap(client, write_ar
     assert [result["title"] for result in results(last)] == ["合作新闻", "日常报道第1篇"]
     monkeypatch.setattr(engine, "COUNT_CAP", 1000)
     assert "找到 7 篇文章" in client.get("/search/?q=物流&page=1").content.decode()
+
+
+@pytest.mark.parametrize("large_answer", [1000, 2, 0])
+def test_large_answers_rank_as_small_ones(write_article, monkeypatch, large_answer):
+    """PostgreSQL ranks an answer of more than LARGE_ANSWER word hits from its candidates
+    (title and project hits, then the newest): the same order, page after page."""
+    from articles.search.backends import postgresql
+
+    _common_word_archive(write_article)
+    write_article("物流 仓储 两个词", "<p>物流仓储一体化。</p>", days_ago=50)
+    write_article("旧闻", "<p>物流。</p>", status=Article.Status.DRAFT)
+    def ranked(text: str, queryset, size: int) -> list[list[str]]:
+        found = search(query=query_parse(text), queryset=queryset)
+        if queryset.query.where:  # the reader's page counts first (the backend reuses the count)
+            found.count()
+        return [[article.title for article in found[start : start + size]] for start in range(0, 9, size)]
+
+    monkeypatch.setattr(postgresql, "LARGE_ANSWER", 10**6)
+    whole = ranked("物流", Article.objects.published(), 3)
+    whole_staff = ranked("物流 仓储", Article.objects.all(), 2)
+    monkeypatch.setattr(postgresql, "LARGE_ANSWER", large_answer)
+    pages = ranked("物流", Article.objects.published(), 3)
+    assert pages == whole
+    # Title hits (relevance decides among them), the project link, then the newest.
+    assert set(pages[0]) == {"物流行业观察", "物流巨头的新仓库", "物流 仓储 两个词"}
+    assert pages[1:] == [["合作新闻", "日常报道第1篇", "日常报道第2篇"], ["日常报道第3篇", "日常报道第4篇"]]
+    staff = ranked("物流 仓储", Article.objects.all(), 2)
+    assert staff == whole_staff
+    assert staff[0] == ["物流 仓储 两个词", "日常报道第1篇"]
+
+
+def test_the_document_keeps_the_publication_time_in_step(write_article):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.search.models import SearchDocument
+    from articles.services.publishing import article_publish
+
+    draft = write_article("物流草稿", status=Article.Status.DRAFT)
+    assert SearchDocument.objects.get(article=draft).published_at is None
+    later = timezone.now() + timedelta(days=2)
+    article_publish(article=draft, at=later)
+    draft.refresh_from_db()
+    assert draft.published_at == later
+    assert SearchDocument.objects.get(article=draft).published_at == later
