@@ -10,7 +10,7 @@ export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
 help:
 	@echo "make run    - create .venv, install, migrate, import demo posts, create admin, serve on 127.0.0.1:$(PORT) with the task worker"
-	@echo "make serve  - production server: collectstatic, then gunicorn on 127.0.0.1:$(PORT) (needs DJANGO_SECRET_KEY)"
+	@echo "make serve  - production server: collectstatic, then gunicorn on 127.0.0.1:$(PORT) with the task worker (needs DJANGO_SECRET_KEY)"
 	@echo "make test   - run the whole test suite (SQLite; PostgreSQL when DATABASE_URL is set)"
 	@echo "make lint   - ruff check"
 	@echo "make bench  - all benchmarks: reader pages (deep pagination over 100,000 articles) and bench-import"
@@ -52,7 +52,13 @@ run: venv
 serve: export DJANGO_SETTINGS_MODULE = cms.settings.production
 serve: venv
 	$(PY) manage.py collectstatic --noinput -v0
-	PORT=$(PORT) exec $(VENV)/bin/gunicorn -c cms/gunicorn.conf.py cms.wsgi
+	@# The task worker (webhook deliveries) runs beside gunicorn and stops with it;
+	@# SERVE_WORKER=0 when workers run as a service of their own (several app instances).
+	if [ "$${SERVE_WORKER:-1}" != 0 ]; then \
+	  $(PY) manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT; \
+	fi; \
+	PORT=$(PORT) $(VENV)/bin/gunicorn -c cms/gunicorn.conf.py cms.wsgi
 
 # The suite runs on its own settings, whatever DJANGO_SETTINGS_MODULE says (dev by default here).
 test: venv node

@@ -25,7 +25,8 @@ from io import StringIO
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+from django.templatetags.static import static
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, Stylesheet, SyndicationFeed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.xmlutils import SimplerXMLGenerator
@@ -122,6 +123,17 @@ class FullContentAtomFeed(_CachedItems, Atom1Feed):
 
     item_element = "entry"
 
+    def write(self, outfile, encoding) -> None:
+        # Atom1Feed.write with the stylesheets Django's RSS feed writes (it skips them for Atom).
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
     def add_item_elements(self, handler, item) -> None:
         super().add_item_elements(handler, item)
         if item.get("content"):
@@ -140,6 +152,11 @@ class LatestArticlesFeed(Feed):
 
     def title(self, obj=None) -> str:
         return settings.MASTHEAD_SITE_NAME
+
+    def stylesheets(self, obj=None) -> list[Stylesheet]:
+        """An ``xml-stylesheet`` instruction: a browser shows the feed as a page
+        (``static/feeds/feed.xsl``) instead of raw XML; feed readers ignore it."""
+        return [Stylesheet(static("feeds/feed.xsl"), mimetype="text/xsl")]
 
     def link(self, obj=None) -> str:
         return "/"
@@ -232,6 +249,23 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = FullContentAtomFeed
+
+
+class FlashFeed(LatestArticlesFeed):
+    """The newest 快讯."""
+
+    def title(self, obj=None) -> str:
+        return _("%(site)s：快讯") % {"site": settings.MASTHEAD_SITE_NAME}
+
+    def link(self, obj=None) -> str:
+        return "/flash/"
+
+    def articles(self, obj):
+        return selectors.flash_list_for_feed()
+
+
+class FlashAtomFeed(FlashFeed):
     feed_type = FullContentAtomFeed
 
 

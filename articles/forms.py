@@ -9,6 +9,7 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin.category_field import OrderedCategoriesField
 from articles.editor import ArticleBodyWidget
 from articles.fields import ImageUploadField
 from articles.models import Article
@@ -22,6 +23,7 @@ from articles.revisions import (
     snapshot_from_version,
 )
 from articles.sanitize import HtmlTooDeepError, clean_html
+from articles.selectors import article_categories
 from articles.services.autosave import VERSION_MAX
 from articles.services.workflow import WRITER_STATUSES, user_can_publish
 
@@ -71,10 +73,13 @@ class ArticleAdminForm(forms.ModelForm):
     loaded_version = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=0, max_value=VERSION_MAX
     )
+    # In the editor's order (the first is the section); saved by ``article_save``, not save_m2m.
+    categories = OrderedCategoriesField()
 
     class Meta:
         model = Article
         fields = [
+            "kind",
             "title",
             "body",
             "excerpt",
@@ -85,7 +90,6 @@ class ArticleAdminForm(forms.ModelForm):
             "head_image_alt",
             "head_image_focal_x",
             "head_image_focal_y",
-            "categories",
             "tags",
             "comments_enabled",
             "source",
@@ -102,10 +106,23 @@ class ArticleAdminForm(forms.ModelForm):
         self.conflict: EditConflict | None = None
         if self.instance.pk is not None:
             self.fields["loaded_version"].initial = current_version or self.instance.version
+        if "categories" in self.fields:
+            self.fields["categories"].refresh_choices()
+            if self.instance.pk is not None and "categories" not in self.initial:
+                self.initial["categories"] = article_categories(article=self.instance)
         if "status" in self.fields and user is not None and not user_can_publish(user):
             self.fields["status"].choices = [
                 (value, label) for value, label in self.fields["status"].choices if value in WRITER_STATUSES
             ]
+
+    def _save_m2m(self):
+        # Categories are written in order by ``article_save`` (taggit's ``set`` keeps no order).
+        categories = self.cleaned_data.pop("categories", None)
+        try:
+            super()._save_m2m()
+        finally:
+            if categories is not None:
+                self.cleaned_data["categories"] = categories
 
     # Values a browser cannot send back exactly (a title with a line break, a time with
     # microseconds) are kept as stored when the editor left them as they were shown: saving an

@@ -51,7 +51,18 @@ class UnicodeSlugTagBase(TagBase):
 
 
 class Category(UnicodeSlugTagBase):
+    """A category; with a navigation position it is one of the site's sections (in the header)."""
+
     slug_fallback_prefix = "category"
+
+    description = models.TextField(_("简介"), blank=True)
+    nav_position = models.PositiveSmallIntegerField(
+        _("导航位置"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("填写后作为栏目显示在网站导航和首页，数字小的在前；留空则不显示。"),
+    )
 
     class Meta:
         verbose_name = _("分类")
@@ -78,9 +89,12 @@ class CategorizedArticle(ItemBase):
     # The article's own spelling when it differs from the category's (Hexo keeps each post's
     # "Hadoop" or "hadoop"; the category page groups them). Blank: the category's name.
     name = models.CharField(_("本文写法"), max_length=100, blank=True)
+    # The order the editor gave the categories in; the first is the article's primary section.
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
     class Meta:
         unique_together = [("content_object", "tag")]
+        ordering = ["position", "id"]
 
 
 class TaggedArticle(ItemBase):
@@ -118,6 +132,13 @@ class Author(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
+class ReferType(models.TextChoices):
+    """What a ``project-link``'s ``data-refer-type`` says the linked thing is (36kr's codes)."""
+
+    INVESTOR = "1", _("投资机构")
+    COMPANY = "2", _("公司/项目")
+
+
 class Project(models.Model):
     """A company or product that stories reference through ``project-link`` anchors."""
 
@@ -129,7 +150,7 @@ class Project(models.Model):
     # {"logo": {"url", "state": "fetched" | "failed", "error", "attempts"}}: see remote_images.
     image_fetch = models.JSONField(default=dict, blank=True, editable=False)
     url = models.URLField(_("链接"), max_length=1000, blank=True)
-    refer_type = models.CharField(_("引用类型"), max_length=16, blank=True)
+    refer_type = models.CharField(_("引用类型"), max_length=16, blank=True, choices=ReferType.choices)
     # Publication time of the newest article that described this project; its anchor's
     # name and logo win over older ones.
     last_seen_at = models.DateTimeField(_("最近提及"), null=True, blank=True, editable=False)
@@ -167,6 +188,13 @@ class ArticleQuerySet(models.QuerySet):
         """Articles a reader may see: published, and due (scheduling is this query)."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=Now())
 
+    def flashes(self) -> ArticleQuerySet:
+        return self.filter(kind=Article.Kind.FLASH)
+
+    def stories(self) -> ArticleQuerySet:
+        """Everything but flashes (the front page's lead, featured row and latest list)."""
+        return self.exclude(kind=Article.Kind.FLASH)
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -175,6 +203,14 @@ class Article(models.Model):
         PUBLISHED = "published", _("已发布")
         UNPUBLISHED = "unpublished", _("已撤回")
 
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("文章")
+        # A short, time-stamped item: a title and a few sentences, no head image needed.
+        FLASH = "flash", _("快讯")
+
+    kind = models.CharField(
+        _("类型"), max_length=16, choices=Kind.choices, default=Kind.ARTICLE
+    )
     title = models.CharField(_("标题"), max_length=500)
     body = models.TextField(_("正文"), blank=True)
     excerpt = models.TextField(_("摘要"), blank=True)
@@ -250,6 +286,8 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="article_feed_idx"),
+            # The 快讯 stream (and the front page's stories, which leave flashes out).
+            models.Index(fields=["kind", "status", "-published_at", "-id"], name="article_kind_feed_idx"),
             # "When did published content last change" (sitemaps' lastmod) without a table scan.
             models.Index(fields=["status", "-updated_at"], name="article_updated_idx"),
         ]
@@ -292,8 +330,12 @@ class Credit(models.Model):
         REPORTER = "reporter", _("采访")
         TRANSLATOR = "translator", _("翻译")
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="credits")
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="credits")
+    article = models.ForeignKey(
+        Article, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="credits"
+    )
+    author = models.ForeignKey(
+        Author, verbose_name=_("作者"), on_delete=models.PROTECT, related_name="credits"
+    )
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.WRITER)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
@@ -313,8 +355,10 @@ class ProjectMention(models.Model):
     """One ``project-link`` anchor in an article body; derived from the body on every save."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="mentions")
-    refer_type = models.CharField(_("引用类型"), max_length=16, blank=True)
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="mentions"
+    )
+    refer_type = models.CharField(_("引用类型"), max_length=16, blank=True, choices=ReferType.choices)
     href = models.URLField(_("链接"), max_length=1000, blank=True)
     anchor_text = models.CharField(_("锚文本"), max_length=300, blank=True)
     position = models.PositiveIntegerField(_("位置"))
@@ -393,6 +437,68 @@ class ArticleAutosave(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.title or '—'}"
+
+
+class FrontPageSlot(models.Model):
+    """A story an editor pinned to the front page: the lead, or one of the featured row.
+
+    A slot shows while its article is public and until ``expires_at``; then the front page
+    falls back to the newest stories (``articles.site.front_page``).
+    """
+
+    class Kind(models.TextChoices):
+        LEAD = "lead", _("头条")
+        FEATURED = "featured", _("推荐")
+
+    kind = models.CharField(_("位置"), max_length=16, choices=Kind.choices, default=Kind.FEATURED)
+    position = models.PositiveSmallIntegerField(
+        _("顺序"), default=0, help_text=_("同一位置的多篇按数字从小到大排列。")
+    )
+    article = models.ForeignKey(
+        Article, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="front_page_slots"
+    )
+    title = models.CharField(_("替换标题"), max_length=200, blank=True, help_text=_("留空则用文章标题。"))
+    image = CleanImageField(
+        _("替换图片"), upload_to="front/%Y/%m/", blank=True, help_text=_("留空则用文章题图。")
+    )
+    expires_at = models.DateTimeField(
+        _("到期时间"), null=True, blank=True, help_text=_("到期后此位置自动换成最新的文章；留空则一直有效。")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("首页推荐位")
+        verbose_name_plural = _("首页推荐位")
+        ordering = ["kind", "position", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.title or self.article.title}"
+
+
+class ArticleViewCount(models.Model):
+    """Page views of one article in one hour (the hour's start): counted without cookies or
+    anything about the reader, and written in batches (``articles.site.most_read``)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="view_counts")
+    hour = models.DateTimeField(_("小时"))
+    count = models.PositiveIntegerField(_("阅读数"), default=0)
+
+    class Meta:
+        verbose_name = _("阅读数")
+        verbose_name_plural = _("阅读数")
+        constraints = [models.UniqueConstraint(fields=["article", "hour"], name="view_count_unique_hour")]
+        indexes = [models.Index(fields=["hour"], name="view_count_hour_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} @ {self.hour:%Y-%m-%d %H}: {self.count}"
 
 
 # Models that live with their own concern; imported here so Django registers them with the app.

@@ -59,6 +59,7 @@ _PREFIX = "articles:page:"
 class _Cacheable:
     seq: int | None
     keys: tuple[str, ...]
+    timeout: int | None = None  # shorter than ARTICLES_PAGE_CACHE_SECONDS: it expires by itself
 
 
 def page_cache_key(request: HttpRequest) -> str:
@@ -105,11 +106,20 @@ def _pin_if_replica_may_lag() -> None:
         pin_to_primary()
 
 
-def _cache_headers(response: HttpResponse, shown: set[str], *, cdn: bool) -> None:
+def _lifetime(expiries: list[float]) -> int | None:
+    """Seconds until the earliest declared expiry (at least 1), ``None`` when none."""
+    if not expiries:
+        return None
+    return max(1, int(min(expiries) - time.time()))
+
+
+def _cache_headers(response: HttpResponse, shown: set[str], *, cdn: bool, lifetime: int | None) -> None:
     surrogate_key, cache_tag = surrogate.header_values(shown)
     response["Surrogate-Key"] = surrogate_key
     response["Cache-Tag"] = cache_tag
     cdn_seconds = settings.ARTICLES_CDN_CACHE_SECONDS if cdn else 0
+    if lifetime is not None:
+        cdn_seconds = min(cdn_seconds, lifetime)
     control = {"public": True, "max_age": settings.ARTICLES_BROWSER_CACHE_SECONDS, "must_revalidate": True}
     if cdn_seconds > 0:
         control["s_maxage"] = cdn_seconds
@@ -141,7 +151,12 @@ def reader_page(view=None, *, keys: Iterable[str] = (), query: Iterable[str] = (
         _pin_if_replica_may_lag()
         # Staff see exactly what is stored now: no cached fragment, ever.
         fragment_seq = None if request.user.is_authenticated else seq
-        with surrogate.collecting() as shown, fragments.rendering(fragment_seq), page_snapshot(seq):
+        with (
+            surrogate.collecting() as shown,
+            surrogate.expiring() as expiries,
+            fragments.rendering(fragment_seq),
+            page_snapshot(seq),
+        ):
             surrogate.declare(*static_keys)
             response = _render(view, request, *args, **kwargs)
         private = response.status_code == 200 and not _is_shareable(request, response)
@@ -154,9 +169,10 @@ def reader_page(view=None, *, keys: Iterable[str] = (), query: Iterable[str] = (
             # revalidate it every time: no purge by key could reach it there.
             declared = bool(shown)
             shown.add(surrogate.ALL)
-            _cache_headers(response, shown, cdn=declared)
+            lifetime = _lifetime(expiries)
+            _cache_headers(response, shown, cdn=declared, lifetime=lifetime)
             entry_keys = tuple(sorted(shown)) if declared else (surrogate.NO_KEYS,)
-            response._masthead_cacheable = _Cacheable(seq=seq, keys=entry_keys)
+            response._masthead_cacheable = _Cacheable(seq=seq, keys=entry_keys, timeout=lifetime)
         return response
 
     return wrapper
@@ -220,5 +236,8 @@ class PageCacheMiddleware:
         value = _entry_value(response)
         if key is not None and cacheable.seq is not None:
             entry = store.Entry(value=value, seq=cacheable.seq, keys=cacheable.keys)
-            store.entries_set({key: entry}, timeout=settings.ARTICLES_PAGE_CACHE_SECONDS)
+            timeout = settings.ARTICLES_PAGE_CACHE_SECONDS
+            if cacheable.timeout is not None:
+                timeout = min(timeout, cacheable.timeout)
+            store.entries_set({key: entry}, timeout=timeout)
         return _response_from(request, value, "miss")

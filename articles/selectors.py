@@ -46,6 +46,23 @@ def article_list_published() -> QuerySet[Article]:
     )
 
 
+def story_list_published() -> QuerySet[Article]:
+    """Published stories (everything but 快讯), newest first, as list cards need them."""
+    return article_list_published().filter(kind=Article.Kind.ARTICLE)
+
+
+def flash_list_published(*, with_body: bool = True) -> QuerySet[Article]:
+    """Published 快讯, newest first: title, time and the few sentences of the body (no
+    relations: a flash shows none)."""
+    queryset = Article.objects.published().flashes().defer("extra").order_by("-published_at", "-id")
+    return queryset if with_body else queryset.defer("body")
+
+
+def flash_list_for_feed() -> QuerySet[Article]:
+    """Published 快讯 with what a feed item shows (credits, categories, tags)."""
+    return article_list_for_feed().filter(kind=Article.Kind.FLASH)
+
+
 def article_list_for_feed() -> QuerySet[Article]:
     """Published, due articles with their bodies, credits, categories and tags (feeds)."""
     return article_with_relations(
@@ -57,6 +74,11 @@ def article_list_for_feed() -> QuerySet[Article]:
 def article_get_published(*, pk: int) -> Article:
     """A published, due article with everything its page shows. Raises ``Http404``."""
     return get_object_or_404(_article_detail_queryset(Article.objects.published()), pk=pk)
+
+
+def article_get_published_light(*, pk: int) -> Article:
+    """A published, due article with only its id, title and dates (one query). Raises ``Http404``."""
+    return get_object_or_404(Article.objects.published().only("id", "title", "published_at"), pk=pk)
 
 
 def article_get_for_preview(*, pk: int) -> Article:
@@ -80,12 +102,12 @@ def article_with_relations(
     if "credits" in wanted:
         lookups.append(_credits_prefetch())
     if "categories" in wanted:
-        # Through the link table, in the order the categories were given (Hexo lists them
-        # outermost first), not alphabetically: the first one is the article's section.
+        # Through the link table, in the order the categories were given (an editor's order,
+        # Hexo's outermost first), not alphabetically: the first one is the article's section.
         lookups.append(
             Prefetch(
                 "categorizedarticle_set",
-                queryset=CategorizedArticle.objects.select_related("tag").order_by("id"),
+                queryset=CategorizedArticle.objects.select_related("tag").order_by("position", "id"),
                 to_attr="category_links",
             )
         )
@@ -176,7 +198,11 @@ def article_categories(*, article: Article) -> list[Category]:
     it (no query after the detail selector; one query otherwise)."""
     links = getattr(article, "category_links", None)
     if links is None:
-        links = CategorizedArticle.objects.filter(content_object=article).select_related("tag").order_by("id")
+        links = (
+            CategorizedArticle.objects.filter(content_object=article)
+            .select_related("tag")
+            .order_by("position", "id")
+        )
     return _spelled(links)
 
 
@@ -232,6 +258,11 @@ def article_related(*, article: Article, limit: int) -> list[Article]:
         .defer("body", "extra", "excerpt")
         .order_by("-shared_categories", "-published_at", "-id")[:limit]
     )
+
+
+def section_list() -> list[Category]:
+    """The site's sections: categories with a navigation position, in that order (one query)."""
+    return list(Category.objects.filter(nav_position__isnull=False).order_by("nav_position", "name", "pk"))
 
 
 def _article_list(with_body: bool) -> QuerySet[Article]:
@@ -339,8 +370,10 @@ def author_get_published(*, slug: str) -> Author:
 
 
 def category_get_published(*, slug: str) -> Category:
-    """A category with at least one published article. Raises ``Http404``."""
-    return get_object_or_404(category_list_published(), slug=slug)
+    """A category with at least one published article, or a section (editors made it public by
+    putting it in the navigation). Raises ``Http404``."""
+    sections = Category.objects.filter(nav_position__isnull=False)
+    return get_object_or_404(category_list_published() | sections, slug=slug)
 
 
 def tag_get_published(*, slug: str) -> Tag:

@@ -10,8 +10,10 @@ What each change purges (``articles.caching.affected``):
   rescheduled, deleted), also every list of all articles and the lists of its categories,
   tags, authors and projects;
 - a category, tag, credit or project mention of an article: the article and that owner's list;
-- an author, project, category or tag itself (renamed, new logo): every response showing it;
-- a rendition: the article showing it.
+- an author, project, category or tag itself (renamed, new logo): every response showing it
+  (a category also empties the sections: header navigation and the home page's blocks);
+- a rendition: the article showing it;
+- a front-page slot (pinned, edited, removed): the front page.
 
 Bulk writers that bypass signals call ``articles.caching.content_changed()`` instead.
 """
@@ -25,13 +27,14 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 
 from articles.caching import keys_changed
 from articles.caching.affected import article_list_keys, listing_changed, relation_keys
-from articles.caching.keys import SITEMAPS, key_for, object_key
+from articles.caching.keys import FRONT_PAGE, SECTIONS, SITEMAPS, key_for, object_key
 from articles.models import (
     Article,
     Author,
     CategorizedArticle,
     Category,
     Credit,
+    FrontPageSlot,
     Project,
     ProjectMention,
     Rendition,
@@ -76,7 +79,14 @@ def relation_changed(sender, instance, raw: bool = False, **kwargs) -> None:
 
 def shown_object_changed(sender, instance, raw: bool = False, **kwargs) -> None:
     if not raw:
-        keys_changed({object_key(instance), SITEMAPS})
+        # Any category may be (or stop being) a section: the navigation shows them all.
+        extra = {SECTIONS} if isinstance(instance, Category) else set()
+        keys_changed({object_key(instance), SITEMAPS, *extra})
+
+
+def front_page_changed(sender, instance: FrontPageSlot, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        keys_changed({FRONT_PAGE})
 
 
 def rendition_changed(sender, instance: Rendition, raw: bool = False, **kwargs) -> None:
@@ -103,6 +113,8 @@ def register_signal_handlers() -> None:
     for model in SHOWN_OBJECTS:
         post_save.connect(shown_object_changed, sender=model, dispatch_uid=f"{uid}-{model.__name__}-save")
         post_delete.connect(shown_object_changed, sender=model, dispatch_uid=f"{uid}-{model.__name__}-delete")
+    post_save.connect(front_page_changed, sender=FrontPageSlot, dispatch_uid=f"{uid}-front-page-save")
+    post_delete.connect(front_page_changed, sender=FrontPageSlot, dispatch_uid=f"{uid}-front-page-delete")
     post_save.connect(rendition_changed, sender=Rendition, dispatch_uid=f"{uid}-rendition-save")
     post_delete.connect(rendition_changed, sender=Rendition, dispatch_uid=f"{uid}-rendition-delete")
     post_delete.connect(rendition_file_delete, sender=Rendition, dispatch_uid="rendition_file_delete")

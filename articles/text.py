@@ -31,8 +31,32 @@ def truncate_chars(text: str, length: int = EXCERPT_LENGTH) -> str:
     return text[: length - 1].rstrip() + "…"
 
 
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.I | re.S)
+_SENTENCE_ENDS = tuple("。！？；!?;.…”’」』）)")
+
+
+def _as_sentence(text: str) -> str:
+    if text.endswith(_SENTENCE_ENDS):
+        return text
+    return text + ("。" if _CJK_CHAR.match(text[-1]) else ".")
+
+
 def excerpt_from_html(html: str, length: int = EXCERPT_LENGTH) -> str:
-    return truncate_chars(plain_text(html), length)
+    """The opening of ``html``'s paragraphs (never its headings, captions or lists), each ended
+    as a sentence and joined, cut to ``length`` characters; the whole text when it has no
+    paragraph."""
+    paragraphs = [plain_text(paragraph) for paragraph in _PARAGRAPH.findall(html)]
+    paragraphs = [_as_sentence(text) for text in paragraphs if text]
+    if not paragraphs:
+        return truncate_chars(plain_text(html), length)
+    text = ""
+    for paragraph in paragraphs:
+        # Chinese sentences follow each other without a space; Latin ones take one.
+        joiner = "" if not text or _CJK_CHAR.match(text[-2:-1] or "") else " "
+        text += joiner + paragraph
+        if len(text) > length:
+            break
+    return truncate_chars(text, length)
 
 
 def character_count(html: str) -> int:

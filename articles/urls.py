@@ -5,7 +5,7 @@ or name fixed ones here."""
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 
-from articles import feeds, views, views_search
+from articles import feeds, views, views_beacon, views_search
 from articles.caching import keys
 from articles.page_cache import reader_page
 from articles.search import SEARCH_KEY
@@ -16,8 +16,11 @@ app_name = "articles"
 _SITEMAP_TEMPLATE = "sitemaps/sitemap.xml"
 
 urlpatterns = [
-    path("", reader_page(views.ArticleListView.as_view()), name="home"),
+    path("", reader_page(views.HomeView.as_view()), name="home"),
     path("p/<int:pk>/", reader_page(views.ArticleDetailView.as_view()), name="detail"),
+    # Not a page: never cached, counts a view (articles.site.most_read).
+    path("p/<int:pk>/view.gif", views_beacon.view_beacon, name="view_beacon"),
+    path("p/<int:pk>/qr.svg", reader_page(views_beacon.share_qr), name="share_qr"),
     path("categories/<str:slug>/", reader_page(views.CategoryView.as_view()), name="category"),
     path("categories/<str:slug>/feed/", reader_page(feeds.CategoryFeed()), name="category_feed"),
     path("categories/<str:slug>/feed/atom/", reader_page(feeds.CategoryAtomFeed()), name="category_atom"),
@@ -28,6 +31,9 @@ urlpatterns = [
     path("projects/<str:external_id>/", reader_page(views.ProjectView.as_view()), name="project"),
     path("projects/<str:external_id>/feed/", reader_page(feeds.ProjectFeed()), name="project_feed"),
     path("projects/<str:external_id>/feed/atom/", reader_page(feeds.ProjectAtomFeed()), name="project_atom"),
+    path("flash/", reader_page(views.FlashListView.as_view()), name="flashes"),
+    path("flash/feed/", reader_page(feeds.FlashFeed()), name="flash_feed"),
+    path("flash/feed/atom/", reader_page(feeds.FlashAtomFeed()), name="flash_atom"),
     path("archive/", reader_page(views.ArchiveIndexView.as_view()), name="archive"),
     re_path(
         r"^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$",

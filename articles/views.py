@@ -23,12 +23,12 @@ from articles.models import Article
 from articles.pagination import DeepPaginator
 from articles.publication_dates import PUBLICATION_YEAR_MAX, PUBLICATION_YEAR_MIN
 from articles.seo import FeedLink, article_meta, list_meta
+from articles.site.front_page import front_lead_pk, front_page
 
 
 class ArticleListView(ListView):
-    """The home page: the lead story, then the latest articles, paginated."""
+    """A paginated list of published articles (the base of the home, owner and archive lists)."""
 
-    template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginator_class = DeepPaginator
     allow_empty = True
@@ -75,6 +75,64 @@ class ArticleListView(ListView):
             feed=self.page_feed(),
         )
         return context
+
+
+class HomeView(ArticleListView):
+    """The front page: the editors' lead and featured stories and the section blocks on page
+    one (``articles.site.front_page``), then the latest stories but the lead, paginated."""
+
+    template_name = "articles/home.html"
+
+    def get_queryset(self):
+        if self.request.GET.get("page", "1") in ("1", ""):
+            self.front = front_page()
+            lead_pk = self.front.lead.article.pk if self.front.lead else None
+        else:
+            self.front = None
+            lead_pk = front_lead_pk()
+        self.count_suffix = str(lead_pk)
+        return selectors.story_list_published().exclude(pk=lead_pk)
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        # The count depends on the stories shown at the top, which the latest list leaves out.
+        return DeepPaginator(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            count_name=f"{type(self).__name__}:{self.request.path}:{self.count_suffix}",
+            **kwargs,
+        )
+
+    def get_context_data(self, **kwargs):
+        flashes = []
+        if self.front is not None:
+            newest = selectors.flash_list_published(with_body=False)
+            flashes = list(newest[: settings.ARTICLES_HOME_FLASH_COUNT])
+            keys.declare_objects(*flashes)
+        return super().get_context_data(front=self.front, flashes=flashes, **kwargs)
+
+
+class FlashListView(ArticleListView):
+    """``/flash/``: the 快讯 stream, newest first, each with its time and its few sentences."""
+
+    template_name = "articles/flash_list.html"
+
+    def get_queryset(self):
+        return selectors.flash_list_published()
+
+    def page_title(self) -> str:
+        return _("快讯")
+
+    def page_description(self) -> str:
+        return _("%(site)s 7×24 小时快讯") % {"site": settings.MASTHEAD_SITE_NAME}
+
+    def page_feed(self) -> FeedLink | None:
+        return FeedLink(
+            title=f"{settings.MASTHEAD_SITE_NAME}：{_('快讯')}",
+            rss=reverse("articles:flash_feed"),
+            atom=reverse("articles:flash_atom"),
+        )
 
 
 class _ArticlePage:

@@ -70,7 +70,7 @@ def _ensure_editorial_groups():
 
     from django.apps import apps
 
-    for name, function in (("0004_editorial_groups", "create_groups"), ("0007_api_permissions", "grant")):
+    for name, function in (("0004_editorial_groups", "create_groups"), ("0007_api_permissions", "grant"), ("0013_front_page", "grant_editors")):
         migration = importlib.import_module(f"articles.migrations.{name}")
         getattr(migration, function)(apps, None)
 

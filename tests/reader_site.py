@@ -55,10 +55,11 @@ class ReaderSite:
     imported: Article
     published: list[Article]
     hidden: dict[str, Article] = field(default_factory=dict)
+    flash: Article | None = None
 
     @property
     def visible(self) -> list[Article]:
-        return [self.imported, *self.published]
+        return [self.imported, *self.published, *([self.flash] if self.flash else [])]
 
     @property
     def category(self) -> Category:
@@ -126,7 +127,17 @@ def reader_site(db, write_post) -> ReaderSite:
     }
     for article in hidden.values():
         article.tags.add("企业服务")
-    return ReaderSite(imported=imported, published=published, hidden=hidden)
+    # Two sections in the header and on the front page; 36kr stays a plain category.
+    Category.objects.filter(name="资讯").update(nav_position=1, description="创投与科技公司的最新消息")
+    Category.objects.filter(name="快讯").update(nav_position=2)
+    flash = _article(
+        "央行宣布下调存款准备金率",
+        days_ago=4,
+        categories=["快讯"],
+        kind=Article.Kind.FLASH,
+        body="<p>央行宣布下调存款准备金率 0.25 个百分点。此次降准释放长期资金约 5000 亿元。</p>",
+    )
+    return ReaderSite(imported=imported, published=published, hidden=hidden, flash=flash)
 
 
 def reader_pages(site: ReaderSite) -> dict[str, str]:
@@ -140,6 +151,8 @@ def reader_pages(site: ReaderSite) -> dict[str, str]:
         "tag": "/tags/企业服务/",
         "author": site.writer.get_absolute_url(),
         "project": site.project.get_absolute_url(),
+        "flashes": "/flash/",
+        "flash": site.flash.get_absolute_url(),
         "archive": "/archive/",
         "archive-month": "/archive/2022/03/",
         "search": "/search/?q=青松数据",

@@ -41,7 +41,7 @@ def chromium():
         yield browser
 
 
-STATIC_ASSETS = ["/static/css/site.css", "/static/img/logo.png"]
+STATIC_ASSETS = ["/static/css/site.css", "/static/img/logo.png", "/static/js/share.js"]
 
 
 def render_all(client: Client, paths: list[str]) -> dict[str, tuple[int, str, bytes]]:

@@ -21,13 +21,14 @@ from reversion.models import Version
 from articles import selectors
 from articles.admin import editor_views
 from articles.forms import ArticleAdminForm
-from articles.models import Article, Credit, ProjectMention
+from articles.models import Article, Credit, FrontPageSlot, ProjectMention
 from articles.pictures import thumbnail_picture
 from articles.revisions import deleted_versions_for
 from articles.search import QueryTooLong, query_parse
 from articles.services.articles import article_save
 from articles.services.autosave import autosave_discard, autosave_get, autosave_store
 from articles.services.exporting import articles_export_zip
+from articles.services.front_page import front_page_pin
 from articles.services.publishing import article_publish, article_submit_for_review, article_unpublish
 from articles.services.remote_images import remote_image_state_text
 from articles.services.workflow import user_can_edit, user_can_publish
@@ -115,6 +116,7 @@ class ArticleAdmin(VersionAdmin):
     list_display_links = ["title"]
     list_filter = [
         "status",
+        "kind",
         ScheduleFilter,
         DateUnverifiedFilter,
         "categories",
@@ -125,13 +127,20 @@ class ArticleAdmin(VersionAdmin):
     search_fields = ["title", "excerpt", "credits__author__name"]
     date_hierarchy = "published_at"
     readonly_fields = ["head_image_preview", "remote_images", "legacy_path", "legacy_permalink", "version"]
-    actions = ["publish_selected", "unpublish_selected", "submit_selected", "export_selected"]
+    actions = [
+        "publish_selected",
+        "unpublish_selected",
+        "submit_selected",
+        "export_selected",
+        "pin_as_lead",
+        "pin_as_featured",
+    ]
     list_per_page = 50
     history_latest_first = True
     object_history_template = "admin/articles/article/object_history.html"
     change_list_template = "admin/articles/article/change_list.html"
     fieldsets = [
-        (None, {"fields": ["title", "body", "excerpt", "loaded_version"]}),
+        (None, {"fields": ["kind", "title", "body", "excerpt", "loaded_version"]}),
         (
             _("发布"),
             {"fields": ["status", "published_at", "date_unverified", "comments_enabled", "source"]},
@@ -285,10 +294,11 @@ class ArticleAdmin(VersionAdmin):
     # --- saving ----------------------------------------------------------------------------
 
     def save_model(self, request, obj: Article, form, change: bool) -> None:
-        # The form's m2m (categories, tags) are saved by save_related; the service does the rest,
-        # including the permission rules and the version check.
+        # The form's tags are saved by save_related; the service does the rest (categories in
+        # the chosen order, the permission rules and the version check).
         expected = form.cleaned_data.get("loaded_version") if change else None
-        article_save(article=obj, by=request.user, expected_version=expected)
+        categories = form.cleaned_data.get("categories") if "categories" in form.fields else None
+        article_save(article=obj, by=request.user, expected_version=expected, categories=categories)
         autosave_discard(user=request.user, article=obj if change else None)
 
     # --- actions ---------------------------------------------------------------------------
@@ -331,6 +341,21 @@ class ArticleAdmin(VersionAdmin):
     def submit_selected(self, request, queryset) -> None:
         queryset = queryset.filter(status=Article.Status.DRAFT)
         self._apply(request, queryset, article_submit_for_review, str(_("已提交 %(count)d 篇文章审核。")))
+
+    def _pin(self, request, queryset, kind: str, done_message: str) -> None:
+        pinned = 0
+        for article in queryset:
+            front_page_pin(article=article, kind=kind, by=request.user)
+            pinned += 1
+        self.message_user(request, done_message % {"count": pinned}, messages.SUCCESS)
+
+    @admin.action(description=_("设为首页头条"), permissions=["publish"])
+    def pin_as_lead(self, request, queryset) -> None:
+        self._pin(request, queryset[:1], FrontPageSlot.Kind.LEAD, str(_("已设为首页头条（%(count)d 篇）。")))
+
+    @admin.action(description=_("加入首页推荐"), permissions=["publish"])
+    def pin_as_featured(self, request, queryset) -> None:
+        self._pin(request, queryset, FrontPageSlot.Kind.FEATURED, str(_("已加入首页推荐 %(count)d 篇。")))
 
     # --- views -----------------------------------------------------------------------------
 

@@ -38,6 +38,10 @@ ALL = "all"
 ARTICLES = "articles"
 # Sitemaps list every article with its last change: any article write changes them.
 SITEMAPS = "sitemaps"
+# The site's sections (header navigation, home page blocks): purged when any category changes.
+SECTIONS = "sections"
+# The editors' picks on the front page (lead and featured slots).
+FRONT_PAGE = "front-page"
 # Stands for "declared nothing": purged by every purge (see ``articles.caching.store``).
 NO_KEYS = "*"
 
@@ -115,6 +119,29 @@ def declare_objects(*objects: Model) -> None:
 def declare_list(owner: Model | None = None) -> None:
     """Declare that the response lists the articles of ``owner`` (``None``: of the site)."""
     declare(list_key(owner))
+
+
+# --- when what a response shows changes by itself (a front-page slot expiring) ----------------
+
+_expiries: ContextVar[tuple[list[float], ...]] = ContextVar("masthead_expiries", default=())
+
+
+@contextmanager
+def expiring() -> Iterator[list[float]]:
+    """Collect the moments (Unix times) declared inside the block at which the response stops
+    being right by itself, with no write to purge it."""
+    moments: list[float] = []
+    token = _expiries.set((*_expiries.get(), moments))
+    try:
+        yield moments
+    finally:
+        _expiries.reset(token)
+
+
+def declare_expiry(moment: float) -> None:
+    """The response shows something that changes at Unix time ``moment``: cache it no longer."""
+    for moments in _expiries.get():
+        moments.append(moment)
 
 
 def header_values(keys: Iterable[str]) -> tuple[str, str]:

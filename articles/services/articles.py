@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from articles.models import Article, Category, Tag
 from articles.publication_dates import validate_publication_date
 from articles.sanitize import clean_html
+from articles.services.categories import article_categories_set
 from articles.services.credits import Byline, bylines_extract
 from articles.services.images import image_check, image_normalize, renditions_ensure
 from articles.services.mentions import project_links_complete, project_links_extract
@@ -66,15 +67,16 @@ def article_derive(*, article: Article, bylines: list[Byline]) -> None:
     derived_after_write(writes=[ArticleWrite(article=article, bylines=bylines, links=links)], replaced=[])
 
 
-def _labels_set(article: Article, attribute: str, names: Iterable[str]) -> None:
-    model = Category if attribute == "categories" else Tag
+def _tags_set(article: Article, names: Iterable[str]) -> None:
+    """The article's tags, in the order given, each keeping the article's own spelling."""
+    model, attribute = Tag, "tags"
     names = list(dict.fromkeys(name.strip() for name in names if name.strip()))
     labels = labels_get_or_create(model=model, names=names)
     spelled = labels_spelled(labels, names)
     # Through taggit, one by one: its signals mark the label pages stale.
     manager = getattr(article, attribute)
     by_pk = {label.pk: label for label in labels.values()}
-    manager.set([by_pk[pk] for pk in spelled])  # in the order given: the first category is the section
+    manager.set([by_pk[pk] for pk in spelled])
     links = manager.through.objects.filter(content_object=article)
     for tag_id, spelling in spelled.items():
         links.filter(tag_id=tag_id).exclude(name=spelling).update(name=spelling)
@@ -95,7 +97,7 @@ def _describe(previous: Article | None, article: Article) -> str:
 def article_save(
     *,
     article: Article,
-    categories: Iterable[str] | None = None,
+    categories: Iterable[Category | str] | None = None,
     tags: Iterable[str] | None = None,
     by=None,
     expected_version: int | None = None,
@@ -108,8 +110,10 @@ def article_save(
     links, the search index is updated (through ``writes.derived_after_write``), the
     excerpt defaults to the body's opening text, and ``version`` goes up by one on
     every save of an existing article. ``categories``/``tags``, when given, replace the
-    article's current ones. Every save is a django-reversion revision (who: ``by``, what:
-    ``comment`` or the status change). The head image's renditions are made when missing.
+    article's current ones; categories (objects, or names looked up and created when missing)
+    keep their order, the first being the article's section. Every save is a django-reversion
+    revision (who: ``by``, what: ``comment`` or the status change). The head image's renditions
+    are made when missing.
 
     Webhook events (published, updated, unpublished, scheduled) are recorded with the save and
     sent after it commits, by the background worker (``articles.webhooks.events``).
@@ -141,9 +145,9 @@ def article_save(
     with reversion.create_revision():
         article.save()
         if categories is not None:
-            _labels_set(article, "categories", categories)
+            article_categories_set(article=article, categories=categories)
         if tags is not None:
-            _labels_set(article, "tags", tags)
+            _tags_set(article, tags)
         article_derive(article=article, bylines=prepared.bylines)
         renditions_ensure(article=article)
         article_events_record(previous=previous, article=article)

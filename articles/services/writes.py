@@ -134,10 +134,14 @@ def labels_write(*, writes: list[ArticleWrite], replaced: list[int]) -> None:
         labels = labels_get_or_create(model=model, names=(n for w in given for n in getattr(w, attribute)))
         rows = []
         for write in given:
+            spelled = labels_spelled(labels, getattr(write, attribute)).items()
             rows.extend(
                 through(content_object_id=write.article.pk, tag_id=tag_id, name=spelling)
-                for tag_id, spelling in labels_spelled(labels, getattr(write, attribute)).items()
+                for tag_id, spelling in spelled
             )
+            if through is CategorizedArticle:  # the post's order: the first is its section
+                for position, row in enumerate(rows[len(rows) - len(spelled) :]):
+                    row.position = position
         through.objects.bulk_create(rows)
 
 

@@ -58,3 +58,29 @@ def iso_datetime(value) -> str:
     if not value:
         return ""
     return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+@register.simple_tag
+def site_sections() -> list:
+    """The site's sections for the header navigation (``articles.site.sections``; cached)."""
+    from articles.site.sections import nav_sections
+
+    return nav_sections()
+
+
+@register.inclusion_tag("articles/_most_read.html")
+def most_read_box(heading_id: str = "most-read-title") -> dict:
+    """The "24 小时最热" list (``articles.site.most_read``; cached)."""
+    from articles.site.most_read import most_read
+
+    return {"articles": most_read(hours=24), "heading_id": heading_id}
+
+
+@register.simple_tag
+def share_links(article) -> dict[str, str]:
+    """``{"url": the article's absolute address, "weibo": Weibo's share dialog for it}``."""
+    from articles.jsonld import absolute_url
+    from articles.site.sharing import weibo_share_url
+
+    url = absolute_url(article.get_absolute_url())
+    return {"url": url, "weibo": weibo_share_url(url=url, title=article.title)}

@@ -5,8 +5,7 @@ encloses under the name ``article:<pk>``; ``keys`` (resolved only on a miss, so 
 costs nothing on a hit) are the surrogate keys of what it shows, added to those declared while
 it rendered. ``timeout=`` overrides ``ARTICLES_FRAGMENT_CACHE_SECONDS``.
 
-``{% article_cards articles %}`` and ``{% article_lead_and_cards articles as parts %}`` render
-list cards and the home page's lead story, one cached fragment per article: a page of 20 cards
+``{% article_cards articles %}`` renders list cards, one cached fragment per article: a page of 20 cards
 reads them in two cache round trips and reads from the database (once) only the articles whose
 card is not cached.
 """
@@ -74,7 +73,7 @@ def _pks(articles) -> list[int]:
 
 
 def _render_per_article(articles, wanted: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
-    """``{(kind, pk): html}`` for ``wanted`` pieces (``kind``: ``card`` or ``lead``): cached ones
+    """``{(kind, pk): html}`` for ``wanted`` pieces (``kind``: ``card``): cached ones
     in two round trips, the others rendered from one read of their articles."""
     names = {(kind, pk): f"{kind}:{pk}" for kind, pk in wanted}
     html = fragments_get(list(names.values()))
@@ -96,7 +95,7 @@ def _render_per_article(articles, wanted: list[tuple[str, int]]) -> dict[tuple[s
     return {piece: html[name] for piece, name in names.items() if name in html}
 
 
-_TEMPLATES = {"card": "articles/_article_card.html", "lead": "articles/_lead_story.html"}
+_TEMPLATES = {"card": "articles/_article_card.html"}
 
 
 @register.simple_tag
@@ -105,14 +104,3 @@ def article_cards(articles) -> SafeString:
     credits and renditions are prefetched), each cached as a fragment."""
     pieces = _render_per_article(articles, [("card", pk) for pk in _pks(articles)])
     return mark_safe("".join(pieces.values()))  # rendered by autoescaping templates
-
-
-@register.simple_tag
-def article_lead_and_cards(articles) -> dict[str, SafeString]:
-    """``{"lead": the first article as the lead story, "cards": the others as cards}``."""
-    pks = _pks(articles)
-    wanted = [("lead", pk) for pk in pks[:1]] + [("card", pk) for pk in pks[1:]]
-    pieces = _render_per_article(articles, wanted)
-    lead = "".join(html for (kind, _pk), html in pieces.items() if kind == "lead")
-    cards = "".join(html for (kind, _pk), html in pieces.items() if kind == "card")
-    return {"lead": mark_safe(lead), "cards": mark_safe(cards)}

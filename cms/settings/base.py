@@ -150,6 +150,8 @@ if DATABASE_REPLICA_URL:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.5"))
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
 if REDIS_URL:
     # Shared by every instance: page and fragment caches, invalidation state, counts. An outage
     # degrades to uncached pages and recovers by itself (cms/cache.py).
@@ -159,8 +161,8 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "masthead"),
             "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.5")),
-                "SOCKET_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+                "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT,
                 "DOWN_SECONDS": float(os.environ.get("REDIS_RETRY_SECONDS", "2")),
             },
         }
@@ -279,6 +281,15 @@ MASTHEAD_TWITTER_SITE = os.environ.get("MASTHEAD_TWITTER_SITE", "")  # e.g. @mas
 ARTICLES_PAGE_SIZE = int(os.environ.get("ARTICLES_PAGE_SIZE", "20"))
 ARTICLES_FEED_SIZE = int(os.environ.get("ARTICLES_FEED_SIZE", "30"))
 ARTICLES_RELATED_COUNT = int(os.environ.get("ARTICLES_RELATED_COUNT", "5"))
+# The front page: stories in the featured row (the editors' picks first), stories per section block.
+ARTICLES_FRONT_FEATURED_COUNT = int(os.environ.get("ARTICLES_FRONT_FEATURED_COUNT", "4"))
+ARTICLES_HOME_SECTION_SIZE = int(os.environ.get("ARTICLES_HOME_SECTION_SIZE", "4"))
+ARTICLES_HOME_FLASH_COUNT = int(os.environ.get("ARTICLES_HOME_FLASH_COUNT", "8"))
+# 最热: pending page views are written to the database at most this often (and by
+# `manage.py flush_page_views`); the most-read list is cached this long and lists this many.
+ARTICLES_VIEWS_FLUSH_SECONDS = int(os.environ.get("ARTICLES_VIEWS_FLUSH_SECONDS", "60"))
+ARTICLES_MOST_READ_SECONDS = int(os.environ.get("ARTICLES_MOST_READ_SECONDS", "300"))
+ARTICLES_MOST_READ_COUNT = int(os.environ.get("ARTICLES_MOST_READ_COUNT", "10"))
 # Anonymous full-page cache: how long an entry lives at most (it is also dropped on every
 # content change), and the Cache-Control max-age browsers get (0: revalidate with ETag each time).
 ARTICLES_PAGE_CACHE_SECONDS = int(os.environ.get("ARTICLES_PAGE_CACHE_SECONDS", "600"))

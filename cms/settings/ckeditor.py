@@ -82,6 +82,8 @@ CKEDITOR_5_CONFIGS = {
             "CKFinderUploadAdapter",
             "Mention",
             "Autosave",
+            # It counts words, which Chinese has none of: the editor shows 字数 (editor.js).
+            "WordCount",
         ],
     },
 }

@@ -1,6 +1,7 @@
 import pytest
 
-from articles.models import Article, ProjectMention
+from articles.models import Article, Category, ProjectMention
+from articles.selectors import article_categories
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -11,11 +12,12 @@ def form_data(**overrides):
         "title": "后台写的文章",
         "body": "<p>正文</p>",
         "excerpt": "",
+        "kind": "article",
         "status": Article.Status.DRAFT,
         "published_at_0": "",
         "published_at_1": "",
         "head_image_alt": "",
-        "categories": "资讯, 新媒体",
+        "categories": [],
         "tags": "",
         "comments_enabled": "on",
         "source": "",
@@ -48,7 +50,8 @@ def test_saving_through_the_admin_cleans_the_body_and_derives_mentions(admin_cli
         'data-refer-type="1" href="https://e.example/1">钉钉</a>'
         '<script>alert(1)</script><img src="x.png" onerror="alert(1)"><a href="javascript:alert(1)">x</a></p>'
     )
-    response = admin_client.post("/admin/articles/article/add/", form_data(body=body))
+    chosen = [Category.objects.create(name=name).pk for name in ("资讯", "新媒体")]
+    response = admin_client.post("/admin/articles/article/add/", form_data(body=body, categories=chosen))
     assert response.status_code == 302, response.content.decode()[:2000]
     article = Article.objects.get()
     for forbidden in ("<script", "onerror", "javascript:"):
@@ -74,3 +77,37 @@ def test_admin_is_in_chinese_whatever_the_browser_asks(admin_client):
     content = response.content.decode()
     assert "增加 文章" in content or "添加 文章" in content
     assert "Add 文章" not in content
+
+
+def test_categories_keep_the_order_the_editor_chose(admin_client):
+    news, flash, tech = (Category.objects.create(name=name) for name in ("资讯", "快讯", "科技"))
+    response = admin_client.post(
+        "/admin/articles/article/add/", form_data(categories=[str(news.pk), str(flash.pk)])
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get()
+    assert [c.name for c in article_categories(article=article)] == ["资讯", "快讯"]
+    # Reordered and extended: the new first one is the section, the form shows that order.
+    data = form_data(categories=[str(tech.pk), "", str(news.pk), str(tech.pk)], loaded_version=article.version)
+    response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert [c.name for c in article_categories(article=article)] == ["科技", "资讯"]
+    page = admin_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    first, second = page.index(f'value="{tech.pk}" selected'), page.index(f'value="{news.pk}" selected')
+    assert first < second
+
+
+def test_a_category_name_that_does_not_exist_is_refused_not_created(admin_client):
+    Category.objects.create(name="资讯")
+    response = admin_client.post("/admin/articles/article/add/", form_data(categories=["资迅"]))
+    assert response.status_code == 200
+    assert "所选分类不存在" in response.content.decode()
+    response = admin_client.post("/admin/articles/article/add/", form_data(categories=["99999"]))
+    assert "所选分类不存在" in response.content.decode()
+    assert list(Category.objects.values_list("name", flat=True)) == ["资讯"]
+    assert not Article.objects.exists()
+
+
+def test_the_categories_field_talks_about_categories_not_tags(admin_client):
+    page = admin_client.get("/admin/articles/article/add/").content.decode()
+    assert "主栏目" in page and "只能从已有分类中选择" in page

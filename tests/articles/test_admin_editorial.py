@@ -30,6 +30,7 @@ def form_data(article: Article | None = None, **overrides) -> dict:
         "title": article.title if article else "后台写的文章",
         "body": article.body if article else "<p>正文</p>",
         "excerpt": article.excerpt if article else "",
+        "kind": "article",
         "status": article.status if article else Article.Status.DRAFT,
         "published_at_0": "",
         "published_at_1": "",

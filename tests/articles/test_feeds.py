@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import feedparser
 import pytest
 
@@ -96,3 +98,11 @@ def test_empty_site_still_has_valid_feeds(client):
     for url in ("/feed/", "/feed/atom/"):
         _, feed = parse(client, url)
         assert feed.entries == []
+
+
+def test_feeds_point_browsers_to_the_xsl_stylesheet(client, reader_site):
+    for url in ("/feed/", "/feed/atom/", "/flash/feed/"):
+        head = client.get(url).content.decode()[:300]
+        assert re.search(r"<\?xml-stylesheet href=\"/static/feeds/feed.xsl\"[^>]* type=\"text/xsl\"", head), url
+    xsl = client.get("/static/feeds/feed.xsl")
+    assert xsl.status_code == 200

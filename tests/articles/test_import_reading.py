@@ -227,7 +227,9 @@ def test_the_text_before_more_is_the_excerpt():
 
 def test_a_more_marker_inside_code_is_not_an_excerpt_marker():
     post = parse("---\ntitle: t\n---\n开头。\n\n```\n<!--more-->\n```\n")
-    assert post.excerpt == "开头。 <!--more-->"
+    # Not cut at the marker: the excerpt is the opening paragraphs, the code stays in the body.
+    assert post.excerpt == "开头。"
+    assert "more--" in post.body
 
 
 def test_excerpt_then_description_then_more_then_the_opening_text():

@@ -149,14 +149,15 @@ def test_content_changed_empties_every_page(client, reader_site):
 
 
 def test_an_edit_re_renders_only_its_own_card_on_a_list(client, reader_site, django_assert_max_num_queries):
-    client.get("/")
+    url = reader_site.category.get_absolute_url()
+    client.get(url)
     edited = reader_site.published[2]
     Article.objects.filter(pk=edited.pk).update(title="只改了这一篇")
     keys_changed({key(edited)})  # the update sent no signal: purge its key as a save would
-    # The page's ids and one read of the edited article (with its credits and renditions);
-    # every other card comes from the fragment cache.
-    with django_assert_max_num_queries(5) as queries:
-        content = client.get("/").content.decode()
+    # The category, the page's ids and one read of the edited article (with its credits and
+    # renditions); every other card comes from the fragment cache.
+    with django_assert_max_num_queries(6) as queries:
+        content = client.get(url).content.decode()
     assert "只改了这一篇" in content
     reads = [q["sql"] for q in queries.captured_queries if 'FROM "articles_article"' in q["sql"]]
     assert any(f"IN ({edited.pk})" in sql for sql in reads), reads

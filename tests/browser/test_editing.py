@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, ArticleAutosave, ProjectMention
+from articles.models import Article, ArticleAutosave, Category, ProjectMention
 from tests.browser.conftest import csp_violations, editor_data, save_and_continue, wait_for_editor
 from tests.factories import ProjectFactory
 
@@ -53,6 +53,7 @@ def test_editor_writes_references_a_project_uploads_a_head_image_publishes_and_r
         url="https://36kr.com/projectDetails/436726",
         refer_type="2",
     )
+    Category.objects.create(name="资讯")
     page = open_page()
     page.goto("/admin/login/?next=/admin/articles/article/add/")
     page.fill("#id_username", "editor")
@@ -79,7 +80,7 @@ def test_editor_writes_references_a_project_uploads_a_head_image_publishes_and_r
     published_at = timezone.localtime() - timedelta(minutes=5)
     page.fill("#id_published_at_0", published_at.strftime("%Y-%m-%d"))
     page.fill("#id_published_at_1", published_at.strftime("%H:%M:%S"))
-    page.fill("#id_categories", "资讯")
+    page.select_option("#id_categories", label="资讯")
     assert csp_violations(page) == []  # CKEditor 5 runs under the site's strict policy
     save_and_continue(page)
 

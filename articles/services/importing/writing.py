@@ -22,6 +22,7 @@ import copy
 from django.utils.translation import gettext as _
 
 from articles.models import Article
+from articles.services.flashes import kind_for_legacy_categories
 from articles.services.importing.identity import (
     ImportRun,
     Wanted,
@@ -66,6 +67,7 @@ def _apply(article: Article, post: LegacyPost, publish_undated: bool) -> None:
         article.head_image = ""
     if article.thumbnail and article.thumbnail_url != post.thumbnail_url:
         article.thumbnail = ""
+    article.kind = kind_for_legacy_categories(post.categories)  # 快讯 posts become flashes
     article.title = post.title
     article.body = post.body
     article.excerpt = post.excerpt

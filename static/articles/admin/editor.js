@@ -198,9 +198,31 @@
     });
   }
 
+  // 字数 as Chinese editors count it (the server's articles.text.character_count): each CJK
+  // character is one, each Latin word or number is one; spaces and markup are not counted.
+  var CJK = /[\u3400-\u9fff\uf900-\ufaff]/g;
+  var LATIN_WORD = /[A-Za-z0-9]+(?:[-'.][A-Za-z0-9]+)*/g;
+  function characterCount(html) {
+    var holder = document.createElement("div");
+    holder.innerHTML = html.replace(/<\/(p|div|h[1-6]|li|blockquote|figcaption|tr)>|<br\s*\/?>/gi, " ");
+    var text = holder.textContent || "";
+    var cjk = (text.match(CJK) || []).length;
+    var words = (text.replace(CJK, " ").match(LATIN_WORD) || []).length;
+    return cjk + words;
+  }
+
+  function setUpCharacterCount(box, editor) {
+    var output = box.querySelector(".masthead-character-count");
+    if (!output) { return; }
+    function update() { output.textContent = output.getAttribute("data-label") + characterCount(editor.getData()); }
+    editor.model.document.on("change:data", update);
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".masthead-editor").forEach(function (box) {
       whenEditor(box.getAttribute("data-editor-id"), function (editor) {
+        setUpCharacterCount(box, editor);
         setUpProjectPicker(box, editor);
         setUpAutosave(box, editor);
         box.setAttribute("data-ready", "1");

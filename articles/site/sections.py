@@ -1,0 +1,49 @@
+"""The site's sections as the header navigation shows them on every page.
+
+Read from the shared cache (no query on a hit, the 404 page included) and declared into the
+page being rendered under the ``sections`` key, which any category change purges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from articles import selectors
+from articles.caching import keys as surrogate
+from articles.caching import store
+
+_CACHE_NAME = "articles:sections"
+
+
+@dataclass(frozen=True, slots=True)
+class NavSection:
+    pk: int
+    name: str
+    slug: str
+    url: str
+    description: str
+
+
+def nav_sections() -> list[NavSection]:
+    """The sections in navigation order: cached (no query), or read once (one query)."""
+    surrogate.declare(surrogate.SECTIONS)
+    entry = store.entries_get([_CACHE_NAME]).get(_CACHE_NAME)
+    if entry is not None:
+        return entry.value
+    seq = store.snapshot()  # before the read: a change while reading leaves the entry stale
+    sections = [
+        NavSection(
+            pk=category.pk,
+            name=category.name,
+            slug=category.slug,
+            url=category.get_absolute_url(),
+            description=category.description,
+        )
+        for category in selectors.section_list()
+    ]
+    if seq is not None and settings.ARTICLES_FRAGMENT_CACHE_SECONDS > 0:
+        entry = store.Entry(value=sections, seq=seq, keys=(surrogate.SECTIONS,))
+        store.entries_set({_CACHE_NAME: entry}, timeout=settings.ARTICLES_FRAGMENT_CACHE_SECONDS)
+    return sections
