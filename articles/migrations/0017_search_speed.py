@@ -36,7 +36,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("articles", "0011_search"),
+        ("articles", "0016_admin_labels"),
     ]
 
     operations = [
