@@ -103,6 +103,7 @@ def search_page(request):
         context.update(
             page_obj=page,
             total=page.paginator.count,
+            capped=found.capped,
             results=[_Result(article, query) for article in page.object_list],
             page_query=_page_query(request),
         )

@@ -8,12 +8,18 @@ from django.utils.functional import cached_property
 from articles.search.backends import backend
 from articles.search.query import ParsedQuery
 
+# Answers are counted up to this many: a word found in a third of the archive must not be
+# counted to the last article. A larger answer reads "1,000+" and pages within the first 1,000.
+COUNT_CAP = 1000
+
 
 class SearchResults:
     """The articles of ``queryset`` matching ``query``, best first (see
     ``articles.search.backends``). Behaves as a sequence for Django's ``Paginator``: ``count()``
     is one query, a slice is two (the ranked ids, then the articles through ``queryset``, so
-    its ``select_related``/``prefetch_related`` apply)."""
+    its ``select_related``/``prefetch_related`` apply). ``count()`` stops at ``COUNT_CAP``
+    (``capped`` tells that there are more), so a paginator pages within the first
+    ``COUNT_CAP`` results."""
 
     def __init__(self, *, query: ParsedQuery, queryset: QuerySet) -> None:
         self.query = query
@@ -23,10 +29,20 @@ class SearchResults:
         return self.queryset.order_by().values("pk").query.sql_with_params()
 
     @cached_property
-    def _count(self) -> int:
+    def _counted(self) -> int:
+        """The number of matches, counted up to ``COUNT_CAP + 1``."""
         if self.query.is_empty:
             return 0
-        return backend().count(self.query, *self._base())
+        return backend().count(self.query, *self._base(), limit=COUNT_CAP + 1)
+
+    @property
+    def _count(self) -> int:
+        return min(self._counted, COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        """More than ``COUNT_CAP`` articles match (``count()`` says ``COUNT_CAP``)."""
+        return self._counted > COUNT_CAP
 
     def count(self) -> int:
         return self._count
@@ -37,7 +53,9 @@ class SearchResults:
     def ids(self, *, offset: int, limit: int) -> list[int]:
         if self.query.is_empty or limit <= 0:
             return []
-        return backend().page(self.query, *self._base(), offset=offset, limit=limit)
+        # The count, when it was taken, tells the backend how large the answer is.
+        counted = self.__dict__.get("_counted")
+        return backend().page(self.query, *self._base(), offset=offset, limit=limit, counted=counted)
 
     def __getitem__(self, item):
         if not isinstance(item, slice):

@@ -38,19 +38,29 @@ def _match(query: ParsedQuery) -> tuple[str, list]:
     return "(" + " OR ".join(conditions) + ")", params
 
 
-def count(query: ParsedQuery, base_sql: str, base_params: tuple) -> int:
+def count(query: ParsedQuery, base_sql: str, base_params: tuple, *, limit: int) -> int:
+    """How many articles match, counted up to ``limit``."""
     hits, hit_params = _hits(query)
     match, params = _match(query)
     sql = (
-        f"WITH h AS ({hits}) SELECT count(*) FROM articles_searchdocument d "
-        f"LEFT JOIN h ON h.article_id = d.article_id WHERE d.article_id IN ({base_sql}) AND {match}"
+        f"WITH h AS ({hits}) SELECT count(*) FROM (SELECT 1 FROM articles_searchdocument d "
+        f"LEFT JOIN h ON h.article_id = d.article_id WHERE d.article_id IN ({base_sql}) AND {match} "
+        "LIMIT %s)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*hit_params, *base_params, *params])
+        cursor.execute(sql, [*hit_params, *base_params, *params, limit])
         return cursor.fetchone()[0]
 
 
-def page(query: ParsedQuery, base_sql: str, base_params: tuple, *, offset: int, limit: int) -> list[int]:
+def page(
+    query: ParsedQuery,
+    base_sql: str,
+    base_params: tuple,
+    *,
+    offset: int,
+    limit: int,
+    counted: int | None = None,  # the PostgreSQL backend's hint; unused here
+) -> list[int]:
     hits, hit_params = _hits(query)
     match, match_params = _match(query)
     tokens = query.tokens

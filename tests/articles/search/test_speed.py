@@ -1,0 +1,108 @@
+"""What the search does to stay fast on large answers, on the configured database: answers are
+counted up to ``COUNT_CAP`` ("1000+") and paged within it, and the order of a large answer is
+the order the README gives (title and project hits first, then relevance, then the newest)."""
+
+from __future__ import annotations
+
+import pytest
+
+from articles.models import Article
+from articles.search import engine, query_parse, search
+from tests.articles.search.conftest import anchor
+from tests.articles.search.test_page import results
+
+pytestmark = pytest.mark.django_db
+
+
+def _common_word_archive(write_article) -> None:
+    """Seven articles containing 物流, of which two in the title and one through a project."""
+    for day in range(1, 5):
+        write_article(f"日常报道第{day}篇", f"<p>今天谈谈物流和仓储的第{day}件事。</p>", days_ago=day)
+    write_article("物流巨头的新仓库", "<p>一家公司。</p>", days_ago=30)
+    write_article("物流行业观察", "<p>行业。</p>", days_ago=20)
+    write_article("合作新闻", f"<p>{anchor('7001', '物流')}宣布合作。</p>", days_ago=40)
+
+
+def test_large_answers_are_counted_up_to_the_cap(write_article, monkeypatch):
+    _common_word_archive(write_article)
+    full = search(query=query_parse("物流"), queryset=Article.objects.published())
+    everything = [article.title for article in full[:7]]
+    assert full.count() == 7 and not full.capped
+    monkeypatch.setattr(engine, "COUNT_CAP", 3)
+    capped = search(query=query_parse("物流"), queryset=Article.objects.published())
+    assert capped.count() == 3 and len(capped) == 3 and capped.capped
+    # The first results are the same, in the same order, as without the cap.
+    assert [article.title for article in capped[:3]] == everything[:3]
+    monkeypatch.setattr(engine, "COUNT_CAP", 7)
+    assert not search(query=query_parse("物流"), queryset=Article.objects.published()).capped
+
+
+def test_common_word_results_keep_the_documented_order(write_article):
+    _common_word_archive(write_article)
+    found = search(query=query_parse("物流"), queryset=Article.objects.published())
+    ordered = [article.title for article in found[:7]]
+    # Title hits (+4, newest first among equals), the project link (+2), then the newest.
+    assert ordered[:3] == ["物流行业观察", "物流巨头的新仓库", "合作新闻"]
+    assert ordered[3:] == [f"日常报道第{day}篇" for day in range(1, 5)]
+    # A page further on continues the same order.
+    assert [article.title for article in found[3:5]] == ordered[3:5]
+
+
+def test_the_page_shows_a_capped_count_and_pages_within_the_cap(client, write_article, settings, monkeypatch):
+    _common_word_archive(write_article)
+    settings.ARTICLES_PAGE_SIZE = 2
+    monkeypatch.setattr(engine, "COUNT_CAP", 4)
+    response = client.get("/search/?q=物流")
+    html = response.content.decode()
+    assert "找到 4+ 篇文章" in html
+    assert "第 1 / 2 页" in html
+    last = client.get("/search/?q=物流&page=9")
+    assert [result["title"] for result in results(last)] == ["合作新闻", "日常报道第1篇"]
+    monkeypatch.setattr(engine, "COUNT_CAP", 1000)
+    assert "找到 7 篇文章" in client.get("/search/?q=物流&page=1").content.decode()
+
+
+@pytest.mark.parametrize("large_answer", [1000, 2, 0])
+def test_large_answers_rank_as_small_ones(write_article, monkeypatch, large_answer):
+    """PostgreSQL ranks an answer of more than LARGE_ANSWER word hits from its candidates
+    (title and project hits, then the newest): the same order, page after page."""
+    from articles.search.backends import postgresql
+
+    _common_word_archive(write_article)
+    write_article("物流 仓储 两个词", "<p>物流仓储一体化。</p>", days_ago=50)
+    write_article("旧闻", "<p>物流。</p>", status=Article.Status.DRAFT)
+    def ranked(text: str, queryset, size: int) -> list[list[str]]:
+        found = search(query=query_parse(text), queryset=queryset)
+        if queryset.query.where:  # the reader's page counts first (the backend reuses the count)
+            found.count()
+        return [[article.title for article in found[start : start + size]] for start in range(0, 9, size)]
+
+    monkeypatch.setattr(postgresql, "LARGE_ANSWER", 10**6)
+    whole = ranked("物流", Article.objects.published(), 3)
+    whole_staff = ranked("物流 仓储", Article.objects.all(), 2)
+    monkeypatch.setattr(postgresql, "LARGE_ANSWER", large_answer)
+    pages = ranked("物流", Article.objects.published(), 3)
+    assert pages == whole
+    # Title hits (relevance decides among them), the project link, then the newest.
+    assert set(pages[0]) == {"物流行业观察", "物流巨头的新仓库", "物流 仓储 两个词"}
+    assert pages[1:] == [["合作新闻", "日常报道第1篇", "日常报道第2篇"], ["日常报道第3篇", "日常报道第4篇"]]
+    staff = ranked("物流 仓储", Article.objects.all(), 2)
+    assert staff == whole_staff
+    assert staff[0] == ["物流 仓储 两个词", "日常报道第1篇"]
+
+
+def test_the_document_keeps_the_publication_time_in_step(write_article):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.search.models import SearchDocument
+    from articles.services.publishing import article_publish
+
+    draft = write_article("物流草稿", status=Article.Status.DRAFT)
+    assert SearchDocument.objects.get(article=draft).published_at is None
+    later = timezone.now() + timedelta(days=2)
+    article_publish(article=draft, at=later)
+    draft.refresh_from_db()
+    assert draft.published_at == later
+    assert SearchDocument.objects.get(article=draft).published_at == later
