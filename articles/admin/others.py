@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import BooleanField, ExpressionWrapper
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Author, Category, FrontPageSlot, Project
 from articles.services.remote_images import remote_image_state_text
-from articles.site.front_page import active_slots
+from articles.site.front_page import slot_active_condition
 
 
 @admin.register(Author)
@@ -53,13 +55,14 @@ class FrontPageSlotAdmin(admin.ModelAdmin):
     fields = ["kind", "position", "article", "title", "image", "expires_at"]
     search_fields = ["title", "article__title"]
 
+    def get_queryset(self, request):
+        # Whether each slot shows now, computed per request in the list's own query.
+        showing = ExpressionWrapper(slot_active_condition(timezone.now()), output_field=BooleanField())
+        return super().get_queryset(request).annotate(showing=showing)
+
     @admin.display(description=_("正在显示"), boolean=True)
     def is_active(self, obj: FrontPageSlot) -> bool:
-        return obj.pk in self._active_pks
-
-    def changelist_view(self, request, extra_context=None):
-        self._active_pks = {slot.pk for slot in active_slots()}
-        return super().changelist_view(request, extra_context)
+        return obj.showing
 
     def save_model(self, request, obj: FrontPageSlot, form, change: bool) -> None:
         if obj.created_by_id is None:

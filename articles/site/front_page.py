@@ -102,12 +102,15 @@ def _card_prefetches() -> list:
     ]
 
 
-def _active(now: datetime):
-    return FrontPageSlot.objects.filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-        article__status=Article.Status.PUBLISHED,
-        article__published_at__lte=Now(),
+def slot_active_condition(now: datetime) -> Q:
+    """A slot shows while its article is public and until it expires."""
+    return (Q(expires_at__isnull=True) | Q(expires_at__gt=now)) & Q(
+        article__status=Article.Status.PUBLISHED, article__published_at__lte=Now()
     )
+
+
+def _active(now: datetime):
+    return FrontPageSlot.objects.filter(slot_active_condition(now))
 
 
 def active_slots(*, now: datetime | None = None) -> list[FrontPageSlot]:

@@ -113,6 +113,15 @@ def test_the_admin_action_pins_the_chosen_story_as_lead(admin_client, client, st
     assert admin_client.get("/admin/articles/frontpageslot/").status_code == 200
 
 
+def test_the_admin_list_says_which_slots_show_now(admin_client, stories):
+    past = timezone.now() - timedelta(hours=1)
+    showing = FrontPageSlot.objects.create(article=stories[1], kind="featured", title="在显示")
+    expired = FrontPageSlot.objects.create(article=stories[2], kind="featured", title="已到期", expires_at=past)
+    html = admin_client.get("/admin/articles/frontpageslot/").content.decode()
+    rows = {pk: row for pk, row in re.findall(r'<tr[^>]*>(?:(?!</tr>).)*?value="(\d+)"((?:(?!</tr>).)*)</tr>', html, re.S)}
+    assert "icon-yes" in rows[str(showing.pk)] and "icon-no" in rows[str(expired.pk)]
+
+
 def test_each_section_gets_a_block_of_its_newest_stories_not_shown_above(client, stories):
     tech = Category.objects.create(name="科技", nav_position=1)
     for article in stories[:7]:
