@@ -52,6 +52,8 @@ def _front_matter(article: Article) -> str:
     if article.status != Article.Status.PUBLISHED:
         data["published"] = False
     data["status"] = article.status
+    if article.date_unverified:  # Masthead's own: its date still waits for an editor (日期待核实)
+        data["date_unverified"] = True
     if article.legacy_permalink_own and article.legacy_permalink:
         data["permalink"] = article.legacy_permalink
     for key, value in (

@@ -39,6 +39,7 @@ def snapshot():
             "comments": a.comments_enabled,
             "source": a.source,
             "headimg": a.head_image_url,
+            "date_unverified": a.date_unverified,
         }
     projects = sorted(Project.objects.values_list("external_id", "name", "logo_url", "url", "refer_type"))
     return articles, projects
@@ -77,6 +78,17 @@ def test_the_fixture_site_comes_back_from_its_export_unchanged(tmp_path, editor_
         ),
         categories=["科技", "AI"],
         tags=["Hadoop"],
+        by=editor_user,
+    )
+    # Imported without a date of its own: waiting in review for an editor to check its date.
+    article_save(
+        article=Article(
+            title="日期待核实的稿子",
+            body="<p>正文</p>",
+            status=Article.Status.REVIEW,
+            published_at=datetime(2021, 5, 6, 7, 8, 9, tzinfo=SHANGHAI),
+            date_unverified=True,
+        ),
         by=editor_user,
     )
     before, after, _out = round_trip(tmp_path)

@@ -61,7 +61,7 @@ MORE_EXCERPT_LENGTH = 500
 KNOWN_KEYS = frozenset(
     {
         "title", "date", "updated", "categories", "tags", "author", "headimg", "thumbnail",
-        "comments", "published", "permalink", "excerpt", "status",
+        "comments", "published", "permalink", "excerpt", "status", "date_unverified",
     }
 )  # fmt: skip
 # Strings YAML 1.1 read as false; YAML 1.2 (and so Hexo) reads them as true-ish strings.
@@ -307,6 +307,7 @@ def post_parse(*, path: str, raw: bytes, mtime: datetime, digest: str | None = N
         key=identity_key(path),
         fingerprint=post_fingerprint(title=title, published_at=own_date) if own_date else "",
         permalink_own=permalink_own,
-        date_unverified=own_date is None,
+        # No usable date of its own, or an export of an article whose date still waits for review.
+        date_unverified=own_date is None or hexo_bool(data.get("date_unverified"), default=False),
         status=status if (status := js_string(data.get("status"))) in _STATUSES else "",
     )

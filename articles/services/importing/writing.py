@@ -50,8 +50,11 @@ def undated_warning() -> str:
 
 
 def _status(post: LegacyPost, publish_undated: bool) -> str:
-    if post.status and not post.date_unverified:
-        return post.status  # written by an export: the status it had
+    if post.status:  # written by an export: the status it had, unless it would publish a
+        # date nobody has checked
+        if post.status == Article.Status.PUBLISHED and post.date_unverified and not publish_undated:
+            return Article.Status.REVIEW
+        return post.status
     if post.is_draft:
         return Article.Status.DRAFT
     if post.date_unverified and not publish_undated:
