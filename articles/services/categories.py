@@ -5,22 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from articles.models import Article, CategorizedArticle, Category
+from articles.services.writes import labels_get_or_create
 
 
 def categories_for_names(*, names: Iterable[str]) -> list[Category]:
     """The categories named ``names`` (case-insensitively), in order, without duplicates;
     missing ones are created (the API and legacy callers name categories; the admin picks them
-    from the managed list instead, so a typo there never creates one)."""
-    found: dict[int, Category] = {}
-    for raw in names:
-        name = raw.strip()
-        if not name:
-            continue
-        category = Category.objects.filter(name__iexact=name).first()
-        if category is None:
-            category = Category.objects.create(name=name)
-        found.setdefault(category.pk, category)
-    return list(found.values())
+    from the managed list instead, so a typo there never creates one). The importer's rules:
+    ``writes.labels_get_or_create``."""
+    wanted = [name.strip() for name in names if name.strip()]
+    labels = labels_get_or_create(model=Category, names=wanted)
+    return list({labels[name.lower()].pk: labels[name.lower()] for name in wanted}.values())
 
 
 def article_categories_set(*, article: Article, categories: Iterable[Category | str]) -> None:
