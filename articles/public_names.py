@@ -10,11 +10,9 @@ everywhere.
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.db.models.functions import Now
 from django.shortcuts import get_object_or_404
 
 from articles.models import (
-    Article,
     Author,
     CategorizedArticle,
     Category,
@@ -23,36 +21,33 @@ from articles.models import (
     ProjectMention,
     Tag,
     TaggedArticle,
+    published_lookups,
 )
-
-
-def _published(prefix: str) -> dict:
-    return {f"{prefix}__status": Article.Status.PUBLISHED, f"{prefix}__published_at__lte": Now()}
 
 
 def category_list_published() -> QuerySet[Category]:
     """Categories with at least one published article (an EXISTS probe per category, not a
     join over every article), by slug."""
     return Category.objects.filter(
-        Exists(CategorizedArticle.objects.filter(tag=OuterRef("pk"), **_published("content_object")))
+        Exists(CategorizedArticle.objects.filter(tag=OuterRef("pk"), **published_lookups("content_object")))
     ).order_by("slug")
 
 
 def tag_list_published() -> QuerySet[Tag]:
     return Tag.objects.filter(
-        Exists(TaggedArticle.objects.filter(tag=OuterRef("pk"), **_published("content_object")))
+        Exists(TaggedArticle.objects.filter(tag=OuterRef("pk"), **published_lookups("content_object")))
     ).order_by("slug")
 
 
 def author_list_published() -> QuerySet[Author]:
     return Author.objects.filter(
-        Exists(Credit.objects.filter(author=OuterRef("pk"), **_published("article")))
+        Exists(Credit.objects.filter(author=OuterRef("pk"), **published_lookups("article")))
     ).order_by("slug")
 
 
 def project_list_published() -> QuerySet[Project]:
     return Project.objects.filter(
-        Exists(ProjectMention.objects.filter(project=OuterRef("pk"), **_published("article")))
+        Exists(ProjectMention.objects.filter(project=OuterRef("pk"), **published_lookups("article")))
     ).order_by("external_id")
 
 

@@ -13,6 +13,7 @@ from articles.models.content import (
     Credit,
     ProjectMention,
     Rendition,
+    published_lookups,
 )
 from articles.models.labels import (
     CategorizedArticle,
@@ -43,6 +44,7 @@ __all__ = [
     "Tag",
     "TaggedArticle",
     "UnicodeSlugTagBase",
+    "published_lookups",
     "remote_failed",
     "unicode_slug",
 ]

@@ -15,10 +15,17 @@ from articles.models.people import Author, Project, ReferType, remote_failed
 from articles.publication_dates import validate_publication_date
 
 
+def published_lookups(prefix: str = "") -> dict:
+    """The lookups that make an article public (published, and due: scheduling is this
+    query), for ``Article`` itself or, with ``prefix``, through a relation to it."""
+    path = f"{prefix}__" if prefix else ""
+    return {f"{path}status": Article.Status.PUBLISHED, f"{path}published_at__lte": Now()}
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
         """Articles a reader may see: published, and due (scheduling is this query)."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=Now())
+        return self.filter(**published_lookups())
 
     def flashes(self) -> ArticleQuerySet:
         return self.filter(kind=Article.Kind.FLASH)

@@ -30,12 +30,19 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import F, Prefetch, Q, Window
-from django.db.models.functions import Now, RowNumber
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from articles import selectors
 from articles.caching import keys as surrogate
-from articles.models import Article, CategorizedArticle, Category, Credit, FrontPageSlot
+from articles.models import (
+    Article,
+    CategorizedArticle,
+    Category,
+    Credit,
+    FrontPageSlot,
+    published_lookups,
+)
 from articles.pagination import ArticleRows
 from articles.site.sections import NavSection, nav_sections
 
@@ -104,9 +111,7 @@ def _card_prefetches() -> list:
 
 def slot_active_condition(now: datetime) -> Q:
     """A slot shows while its article is public and until it expires."""
-    return (Q(expires_at__isnull=True) | Q(expires_at__gt=now)) & Q(
-        article__status=Article.Status.PUBLISHED, article__published_at__lte=Now()
-    )
+    return (Q(expires_at__isnull=True) | Q(expires_at__gt=now)) & Q(**published_lookups("article"))
 
 
 def _active(now: datetime):
@@ -141,8 +146,7 @@ def _section_blocks(sections: list[NavSection], exclude: list[int]) -> list[Sect
     ranked = (
         CategorizedArticle.objects.filter(
             tag_id__in=[section.pk for section in sections],
-            content_object__status=Article.Status.PUBLISHED,
-            content_object__published_at__lte=Now(),
+            **published_lookups("content_object"),
         )
         .exclude(content_object_id__in=exclude)
         .annotate(
