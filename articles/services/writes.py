@@ -137,13 +137,11 @@ def labels_write(*, writes: list[ArticleWrite], replaced: list[int]) -> None:
         rows = []
         for write in given:
             spelled = labels_spelled(labels, getattr(write, attribute)).items()
-            rows.extend(
-                through(content_object_id=write.article.pk, tag_id=tag_id, name=spelling)
-                for tag_id, spelling in spelled
-            )
-            if through is CategorizedArticle:  # the post's order: the first is its section
-                for position, row in enumerate(rows[len(rows) - len(spelled) :]):
+            for position, (tag_id, spelling) in enumerate(spelled):
+                row = through(content_object_id=write.article.pk, tag_id=tag_id, name=spelling)
+                if through is CategorizedArticle:  # the post's order: the first is its section
                     row.position = position
+                rows.append(row)
         through.objects.bulk_create(rows)
 
 
