@@ -12,6 +12,7 @@ class ArticlesConfig(AppConfig):
 
         from articles.models import Article, CategorizedArticle, Credit, TaggedArticle
         from articles.search.signals import register_signal_handlers as register_search_handlers
+        from articles.services.link_dates import register_signal_handlers as register_link_date_handlers
         from articles.signals import register_signal_handlers
 
         # Every article save is a revision; credits, categories and tags travel with it.
@@ -22,3 +23,4 @@ class ArticlesConfig(AppConfig):
             reversion.register(Article, follow=["credits", "categorizedarticle_set", "taggedarticle_set"])
         register_signal_handlers()
         register_search_handlers()
+        register_link_date_handlers()

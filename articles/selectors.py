@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Now, TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -279,13 +279,23 @@ def _article_list(with_body: bool) -> QuerySet[Article]:
     return article_list_for_feed() if with_body else article_list_published()
 
 
+def _label_articles(queryset: QuerySet[Article], relation: str, label) -> QuerySet[Article]:
+    # Walk the label's own links newest first (``(tag, published_at, content_object)`` index,
+    # ``articles.services.link_dates``), not every newest article probing its links; the
+    # article's own status and date still decide what is public. One link per article and
+    # label: no duplicates.
+    return queryset.filter(
+        **{f"{relation}__tag": label, f"{relation}__published_at__lte": Now()}
+    ).order_by(f"-{relation}__published_at", f"-{relation}__content_object_id")
+
+
 def category_articles(*, category: Category, with_body: bool = False) -> QuerySet[Article]:
     """Published articles in ``category``, newest first; ``with_body`` for feeds."""
-    return _article_list(with_body).filter(categories=category)
+    return _label_articles(_article_list(with_body), "categorizedarticle", category)
 
 
 def tag_articles(*, tag: Tag) -> QuerySet[Article]:
-    return article_list_published().filter(tags=tag)
+    return _label_articles(article_list_published(), "taggedarticle", tag)
 
 
 def author_articles(*, author: Author, with_body: bool = False) -> QuerySet[Article]:

@@ -73,6 +73,13 @@ class Tag(UnicodeSlugTagBase):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
+# ``published_at`` on a link row: the article's publication time while it is published (NULL
+# while it is not), so a label's page walks its own newest links by index instead of every
+# article. Derived data, kept in step by ``articles.services.link_dates`` on every write; the
+# article's own status and date stay the authority for what is public (selectors check both).
+LINK_DATE_HELP = "articles.services.link_dates"
+
+
 class CategorizedArticle(ItemBase):
     tag = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="items")
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
@@ -81,19 +88,28 @@ class CategorizedArticle(ItemBase):
     name = models.CharField(_("本文写法"), max_length=100, blank=True)
     # The order the editor gave the categories in; the first is the article's primary section.
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)  # see LINK_DATE_HELP
 
     class Meta:
         unique_together = [("content_object", "tag")]
         ordering = ["position", "id"]
-        # A category page reads its article ids from this index alone (no table rows).
-        indexes = [models.Index(fields=["tag", "content_object"], name="categorized_list_idx")]
+        indexes = [
+            # Whether a category is public (EXISTS probes) and its article count.
+            models.Index(fields=["tag", "content_object"], name="categorized_list_idx"),
+            # A category page's newest articles: an index range scan, whatever the category's size.
+            models.Index(fields=["tag", "-published_at", "-content_object"], name="categorized_newest_idx"),
+        ]
 
 
 class TaggedArticle(ItemBase):
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="items")
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
     name = models.CharField(_("本文写法"), max_length=100, blank=True)  # as CategorizedArticle.name
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)  # see LINK_DATE_HELP
 
     class Meta:
         unique_together = [("content_object", "tag")]
-        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_list_idx")]
+        indexes = [
+            models.Index(fields=["tag", "content_object"], name="tagged_list_idx"),
+            models.Index(fields=["tag", "-published_at", "-content_object"], name="tagged_newest_idx"),
+        ]

@@ -50,6 +50,7 @@ from articles.models import (
 )
 from articles.search.index import documents_update
 from articles.services.credits import Byline, authors_get_or_create, credits_build
+from articles.services.link_dates import link_dates_sync
 from articles.services.mentions import ProjectLink, mentions_build, projects_upsert
 from articles.webhooks.events import article_events_record, subscribed_kinds
 
@@ -197,6 +198,7 @@ def derived_after_write(
     from their source; ``purge_search``: empty cached search answers now (batch writers that
     purge everything after their commit pass ``False``)."""
     labels_write(writes=writes, replaced=replaced)
+    link_dates_sync(write.article.pk for write in writes)
     credits_derive(writes=writes, replaced=replaced)
     mentions_write(writes=writes)
     documents_update([write.article.pk for write in writes], purge=purge_search)
