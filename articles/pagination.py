@@ -36,9 +36,12 @@ class DeepPaginator(Paginator):
     query's SQL to name it costs more than the rest of the page); without it, the SQL does.
     """
 
-    def __init__(self, *args, count_name: str | None = None, **kwargs) -> None:
+    def __init__(self, *args, count_name: str | None = None, ids=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.count_name = count_name
+        # ``ids(bottom, top)``: the page's ids as the queryset would give them, read by a
+        # compiled read (``articles.prepared``) when the view has one.
+        self.ids = ids
 
     def _count_key(self) -> str | None:
         name = self.count_name
@@ -66,7 +69,12 @@ class DeepPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        if top <= bottom:
+            keys = []
+        elif self.ids is not None:
+            keys = self.ids(bottom, top)
+        else:
+            keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         return self._get_page(ArticleRows(self.object_list, keys), number, self)
 
 

@@ -7,6 +7,7 @@ cache); this module knows nothing about caching.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -44,8 +45,13 @@ class ArticleListView(ListView):
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
             count_name=f"{type(self).__name__}:{self.request.path}",
+            ids=self.page_ids(),
             **kwargs,
         )
+
+    def page_ids(self):
+        """``ids(bottom, top)``: a compiled read of the page's ids (``selectors``), if any."""
+        return None
 
     def get_queryset(self):
         return selectors.article_list_published()
@@ -105,7 +111,7 @@ class HomeView(ArticleListView):
             lead_pk = self.front.lead.article.pk if self.front.lead else None
         else:
             lead_pk = front_lead_pk()
-        self.count_suffix = str(lead_pk)
+        self.count_suffix, self.lead_pk = str(lead_pk), lead_pk
         return selectors.story_list_published().exclude(pk=lead_pk)
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
@@ -116,8 +122,13 @@ class HomeView(ArticleListView):
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
             count_name=f"{type(self).__name__}:{self.request.path}:{self.count_suffix}",
+            ids=partial(self._story_ids, exclude=self.lead_pk),
             **kwargs,
         )
+
+    @staticmethod
+    def _story_ids(bottom: int, top: int, *, exclude: int | None) -> list[int]:
+        return selectors.story_ids(bottom=bottom, top=top, exclude=exclude)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -270,6 +281,13 @@ class _OwnedListView(ArticleListView):
     def declare_keys(self) -> None:
         keys.declare_objects(self.owner)
         keys.declare_list(self.owner)
+
+    def page_ids(self):
+        return partial(self._owner_ids, owner=self.owner)
+
+    @staticmethod
+    def _owner_ids(bottom: int, top: int, *, owner) -> list[int]:
+        return selectors.owner_article_ids(owner=owner, bottom=bottom, top=top)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**{self.context_owner_name: self.owner, **kwargs})
