@@ -53,7 +53,7 @@ from articles.caching.invalidation import (
     due_records_check,
     last_purge_time,
     page_snapshot,
-    render_snapshot,
+    render_start,
 )
 
 # Query parameters that change what a reader view returns; views add theirs through
@@ -161,14 +161,14 @@ def reader_page(view=None, *, keys: Iterable[str] = (), query: Iterable[str] = (
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        seq = render_snapshot()
+        seq, early = render_start(fragments.PAGE_ENTRIES)
         _pin_if_replica_may_lag()
         # Staff see exactly what is stored now: no cached fragment, ever.
         fragment_seq = None if request.user.is_authenticated else seq
         with (
             surrogate.collecting() as shown,
             surrogate.expiring() as expiries,
-            fragments.rendering(fragment_seq),
+            fragments.rendering(fragment_seq, early=early),
             page_snapshot(seq),
         ):
             surrogate.declare(*static_keys)

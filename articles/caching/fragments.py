@@ -30,18 +30,42 @@ _PREFIX = "articles:fragment:"
 _render_seq: ContextVar[int | None] = ContextVar("masthead_fragment_seq", default=None)
 # Fresh entries a view read ahead for this render (``prefetch``), by fragment name.
 _prefetched: ContextVar[dict[str, store.Entry] | None] = ContextVar("masthead_fragments", default=None)
+# Fresh cache entries read with the render's snapshot (``page_entries``), by cache name.
+_early: ContextVar[dict[str, store.Entry] | None] = ContextVar("masthead_early_entries", default=None)
+# Entries whose keys are known before a page renders (cache name -> keys): every reader page
+# reads them with its snapshot, in the same round trip (``invalidation.render_start``).
+PAGE_ENTRIES: dict[str, tuple[str, ...]] = {}
 
 
 @contextmanager
-def rendering(seq: int | None) -> Iterator[None]:
-    """Cache fragments rendered inside the block under ``seq`` (``None``: render them all)."""
+def rendering(seq: int | None, *, early: dict[str, store.Entry] | None = None) -> Iterator[None]:
+    """Cache fragments rendered inside the block under ``seq`` (``None``: render them all).
+    ``early``: fresh ``PAGE_ENTRIES`` read with the snapshot (``page_entry`` gives them)."""
     token = _render_seq.set(seq if settings.ARTICLES_FRAGMENT_CACHE_SECONDS > 0 else None)
     prefetched = _prefetched.set({})
+    early_token = _early.set(early)
     try:
         yield
     finally:
         _render_seq.reset(token)
         _prefetched.reset(prefetched)
+        _early.reset(early_token)
+
+
+def page_entry(name: str) -> store.Entry | None:
+    """The fresh entry ``name`` (one of ``PAGE_ENTRIES``): read with the page's snapshot when a
+    reader page is rendering, else now."""
+    early = _early.get()
+    if early is not None:
+        return early.get(name)
+    return store.entries_get([name]).get(name)
+
+
+def page_entry_made(name: str, entry: store.Entry) -> None:
+    """``entry`` was just made for ``name``: the rest of the page uses it (no second read)."""
+    early = _early.get()
+    if early is not None:
+        early[name] = entry
 
 
 def prefetch(names: list[str]) -> set[str]:

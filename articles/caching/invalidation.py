@@ -128,9 +128,23 @@ def content_generation() -> int:
 def render_snapshot() -> int | None:
     """What a render about to start should store its entries under (``None``: store nothing).
     Pays a purge owed from an outage first."""
-    records = due_records_check(())
+    return render_start()[0]
+
+
+def render_start(
+    early: dict[str, tuple[str, ...]] | None = None,
+) -> tuple[int | None, dict[str, store.Entry]]:
+    """``render_snapshot()``, and the fresh entries among ``early`` (cache name -> the keys its
+    entry is made from, known beforehand: the sections) read in the same round trip."""
+    early = early or {}
+    records = due_records_check({key for keys in early.values() for key in keys}, extra=tuple(early))
     seq = records.get(store.SEQ)
-    return int(seq) if seq is not None else store.snapshot()
+    found = {
+        name: entry
+        for name in early
+        if isinstance(entry := records.get(name), store.Entry) and store.is_fresh(entry, records)
+    }
+    return (int(seq) if seq is not None else store.snapshot()), found
 
 
 _page_snapshot: ContextVar[int | None] = ContextVar("masthead_page_snapshot", default=None)
@@ -200,16 +214,17 @@ def _publish_due(asked: float) -> None:
     keys_changed(article_list_keys(ids))
 
 
-def due_records_check(keys: Iterable[str]) -> dict[str, object]:
-    """The records of ``keys`` (see ``store.records_get``), after paying a purge owed from an
-    outage and purging what scheduled articles falling due since the last look changed."""
+def due_records_check(keys: Iterable[str], *, extra: tuple[str, ...] = ()) -> dict[str, object]:
+    """The records of ``keys`` (see ``store.records_get``) and the cache values named in
+    ``extra``, after paying a purge owed from an outage and purging what scheduled articles
+    falling due since the last look changed."""
     keys = set(keys)
     _pay_what_is_owed()
-    records = store.records_get(keys, NEXT_DUE)
+    records = store.records_get(keys, NEXT_DUE, *extra)
     if store.SEQ not in records:  # a new (or emptied) cache: start the counter
         if store.snapshot() is None:
             return records  # no cache: nothing cached can be fresh anyway
-        records = store.records_get(keys, NEXT_DUE)
+        records = store.records_get(keys, NEXT_DUE, *extra)
     next_due = records.get(NEXT_DUE)
     if next_due is None:
         next_due = _next_due()
@@ -217,5 +232,5 @@ def due_records_check(keys: Iterable[str]) -> dict[str, object]:
     due, asked = next_due
     if due != _NO_SCHEDULED_ARTICLE and _clock() >= due:
         _publish_due(asked)
-        records = store.records_get(keys, NEXT_DUE)
+        records = store.records_get(keys, NEXT_DUE, *extra)
     return records

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import F, Prefetch, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import Now, RowNumber
 from django.utils import timezone
 
 from articles import selectors
@@ -44,6 +44,7 @@ from articles.models import (
     published_lookups,
 )
 from articles.pagination import ArticleRows
+from articles.prepared import PreparedRead
 from articles.site.sections import NavSection, nav_sections
 
 
@@ -109,12 +110,12 @@ def _card_prefetches() -> list:
     ]
 
 
-def slot_active_condition(now: datetime) -> Q:
+def slot_active_condition(now: datetime | Now) -> Q:
     """A slot shows while its article is public and until it expires."""
     return (Q(expires_at__isnull=True) | Q(expires_at__gt=now)) & Q(**published_lookups("article"))
 
 
-def _active(now: datetime):
+def _active(now: datetime | Now):
     return FrontPageSlot.objects.filter(slot_active_condition(now))
 
 
@@ -172,22 +173,36 @@ def _section_blocks(sections: list[NavSection], exclude: list[int]) -> list[Sect
     ]
 
 
-def front_lead_pk(*, now: datetime | None = None) -> int | None:
-    """The lead story's id as ``front_page`` would choose it (one or two queries)."""
-    surrogate.declare(surrogate.FRONT_PAGE, surrogate.ARTICLES)
-    pinned = (
-        _active(now or timezone.now())
+def _pinned_lead() -> QuerySet:
+    # The database's clock, as ``published_lookups`` uses: one SQL text for every request.
+    return (
+        _active(Now())
         .filter(kind=FrontPageSlot.Kind.LEAD)
         .order_by("position", "-created_at", "-pk")
-        .values_list("article_id", "expires_at")
-        .first()
+        .values_list("article_id", "expires_at")[:1]
     )
-    if pinned is not None:
-        article_id, expires_at = pinned
+
+
+def _newest_story() -> QuerySet:
+    return selectors.story_list_published().values_list("pk", flat=True)[:1]
+
+
+# Read on every front page after the first (compiled once: ``articles.prepared``).
+_PINNED_LEAD = PreparedRead(_pinned_lead, model=FrontPageSlot, arguments={})
+_NEWEST_STORY = PreparedRead(_newest_story, model=Article, arguments={})
+
+
+def front_lead_pk() -> int | None:
+    """The lead story's id as ``front_page`` would choose it (one or two queries)."""
+    surrogate.declare(surrogate.FRONT_PAGE, surrogate.ARTICLES)
+    pinned = _PINNED_LEAD.rows()
+    if pinned:
+        ((article_id, expires_at),) = pinned
         if expires_at is not None:
             surrogate.declare_expiry(expires_at.timestamp())
         return article_id
-    return selectors.story_list_published().values_list("pk", flat=True).first()
+    newest = _NEWEST_STORY.rows()
+    return newest[0][0] if newest else None
 
 
 def front_page(*, now: datetime | None = None, with_sections: bool = True) -> FrontPage:

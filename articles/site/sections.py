@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from articles import selectors
+from articles.caching import fragments, store
 from articles.caching import keys as surrogate
-from articles.caching import store
 
 _CACHE_NAME = "articles:sections"
+# Every page shows the sections: read with the page's snapshot, in one round trip.
+fragments.PAGE_ENTRIES[_CACHE_NAME] = (surrogate.SECTIONS,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +31,7 @@ class NavSection:
 def nav_sections() -> list[NavSection]:
     """The sections in navigation order: cached (no query), or read once (one query)."""
     surrogate.declare(surrogate.SECTIONS)
-    entry = store.entries_get([_CACHE_NAME]).get(_CACHE_NAME)
+    entry = fragments.page_entry(_CACHE_NAME)
     if entry is not None:
         return entry.value
     seq = store.snapshot()  # before the read: a change while reading leaves the entry stale
@@ -46,4 +48,5 @@ def nav_sections() -> list[NavSection]:
     if seq is not None and settings.ARTICLES_FRAGMENT_CACHE_SECONDS > 0:
         entry = store.Entry(value=sections, seq=seq, keys=(surrogate.SECTIONS,))
         store.entries_set({_CACHE_NAME: entry}, timeout=settings.ARTICLES_FRAGMENT_CACHE_SECONDS)
+        fragments.page_entry_made(_CACHE_NAME, entry)
     return sections
