@@ -16,6 +16,7 @@ text, is a programming error raised on first use (the tests run every prepared r
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -75,6 +76,9 @@ class PreparedRead:
         for name, value in stand_ins.items():
             if name not in used or str(value) in sql:
                 raise ImproperlyConfigured(f"{self.build.__name__}: {name} is not an SQL parameter")
+        connection = connections[alias]
+        if connection.vendor == "postgresql":
+            sql, slots = _constants_inlined(connection, sql, slots)
         return _Compiled(sql=sql, slots=slots, converters=list(converters.items()))
 
     def sql(self, alias: str, **inline) -> _Compiled:
@@ -97,7 +101,7 @@ class PreparedRead:
         compiled = self.sql(alias, **inline)
         params = [values[value] if is_argument else value for is_argument, value in compiled.slots]
         connection = connections[alias]
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         if not compiled.converters:
@@ -117,6 +121,65 @@ class PreparedRead:
         alias = router.db_for_read(self.model)
         names = field_names(self.model)
         return [self.model.from_db(alias, names, row) for row in self.rows(**values)]
+
+
+def _constants_inlined(connection, sql: str, slots: list) -> tuple[str, list]:
+    """Write the constant parameters (``'published'``, ``'article'``: what makes an article
+    public) into the SQL as quoted literals, so the plan PostgreSQL keeps for a prepared read
+    knows them; only the arguments stay parameters."""
+    from psycopg.sql import Literal
+
+    connection.ensure_connection()
+    pieces = re.split(r"(%%|%s)", sql)
+    slot_iter = iter(slots)
+    kept, out = [], []
+    for piece in pieces:
+        if piece == "%s":
+            is_argument, value = next(slot_iter)
+            if is_argument or not isinstance(value, str | int) or isinstance(value, bool):
+                kept.append((is_argument, value))
+                out.append("%s")
+            else:
+                out.append(Literal(value).as_string(connection.connection).replace("%", "%%"))
+        else:
+            out.append(piece)
+    return "".join(out), kept
+
+
+def _cursor(connection):
+    """A cursor for a prepared read: on PostgreSQL one that binds parameters on the server and
+    runs the read as a prepared statement (parsed once per connection, and planned once when
+    PostgreSQL finds a generic plan as good: planning these small reads costs more than running
+    them), through Django's cursor wrapper all the same (query logging and execute wrappers
+    see it). ``DATABASES[...]["OPTIONS"]["prepare_threshold"]``
+    set to ``None`` explicitly turns this off, e.g. behind a connection pooler that cannot
+    keep prepared statements."""
+    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get(
+        "prepare_threshold", _UNSET
+    ) is None:
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django turns psycopg's prepared statements off; its own (client-binding) cursors never
+        # prepare, so allowing them on the connection prepares only what asks to be.
+        raw.prepare_threshold = _ONLY_WHEN_ASKED
+    return connection._prepare_cursor(_PreparingCursor(raw))
+
+
+_UNSET = object()
+_ONLY_WHEN_ASKED = 2**31 - 1
+
+
+try:
+    import psycopg
+
+    class _PreparingCursor(psycopg.Cursor):
+        def execute(self, query, params=None, **kwargs):
+            return super().execute(query, params, prepare=True)
+
+except ImportError:  # SQLite only
+    _PreparingCursor = None
 
 
 def field_names(model: type[Model]) -> list[str]:
