@@ -166,3 +166,33 @@ def test_a_zip_member_beside_the_post_is_read_and_a_dirty_image_is_cleaned(tmp_p
     assert (result.status, result.warnings) == ("created", [])
     stored = read(Article.objects.get().head_image)
     assert stored != dirty("JPEG") and leftovers(stored) == []
+
+
+def change_page(admin_client, article) -> str:
+    response = admin_client.get(f"/admin/articles/article/{article.pk}/change/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_admin_shows_a_remote_head_image_its_url_and_its_state(admin_client, write_post):
+    url = "https://img.example.com/far-away.png"
+    write_post("a.md", f"---\ntitle: 远程题图\ndate: 2022-05-01\nheadimg: '{url}'\n---\n<p>正文</p>\n")
+    (result,) = posts_import(inputs=[write_post.root])
+    article = Article.objects.get(pk=result.article_id)
+
+    page = change_page(admin_client, article)  # not fetched yet: shown from its host, and said so
+    assert f'<img src="{url}"' in page
+    assert f'<a href="{url}" rel="noopener noreferrer">{url}</a><br>尚未下载（使用远程地址）' in page
+
+    failed = {"url": url, "state": "failed", "error": "下载超时", "attempts": 2}
+    Article.objects.filter(pk=article.pk).update(image_fetch={"head_image": failed})
+    page = change_page(admin_client, article)  # failed: no broken box, the URL and the reason
+    assert f'<img src="{url}"' not in page
+    assert page.count("下载失败（第 2 次）：下载超时") == 2  # in the preview and beside its URL
+    assert f'<a href="{url}" rel="noopener noreferrer">{url}</a>' in page
+
+    article.head_image.save("h.png", ContentFile(picture("PNG")), save=False)
+    Article.objects.filter(pk=article.pk).update(head_image=article.head_image.name)
+    page = change_page(admin_client, article)  # stored: the copy, and the remote URL it came from
+    assert f'<img src="{article.head_image.url}"' in page and f'<img src="{url}"' not in page
+    assert f"{url}</a><br>已保存到本站" in page
