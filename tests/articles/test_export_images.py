@@ -57,7 +57,9 @@ def articles_with_images(editor_user):
     )
     imported.head_image.save("h.png", ContentFile(picture("PNG")), save=False)
     imported.thumbnail.save("t.jpg", ContentFile(picture("JPEG", (40, 30), (10, 120, 200))), save=False)
-    Article.objects.filter(pk=imported.pk).update(head_image=imported.head_image.name, thumbnail=imported.thumbnail.name)
+    Article.objects.filter(pk=imported.pk).update(
+        head_image=imported.head_image.name, thumbnail=imported.thumbnail.name
+    )
     project = Project.objects.get(external_id="8301")
     project.logo.save("l.png", ContentFile(picture("PNG", (24, 24), (0, 0, 0))), save=True)
     uploaded = article_save(
@@ -123,7 +125,7 @@ def test_the_export_names_its_image_files_in_the_front_matter(articles_with_imag
     root = export(tmp_path, "dir")
     story = Article.objects.get(title="带题图的稿子")
     text = (root / f"_posts/{story.pk}.md").read_text()
-    assert f"headimg: https://img.example.com/head.png\nthumbnail: https://img.example.com/thumb.jpg\n" in text
+    assert "headimg: https://img.example.com/head.png\nthumbnail: https://img.example.com/thumb.jpg\n" in text
     assert f"headimg_file: {story.pk}/head.png\nthumbnail_file: {story.pk}/thumbnail.jpg\n" in text
     assert f"project_logos:\n  '8301': {story.pk}/logos/8301.png\n" in text
     assert (root / f"_posts/{story.pk}/head.png").read_bytes() == read(story.head_image)
@@ -160,7 +162,9 @@ def test_a_zip_member_beside_the_post_is_read_and_a_dirty_image_is_cleaned(tmp_p
 
     archive = tmp_path / "site.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
-        zipped.writestr("source/_posts/a.md", "---\ntitle: 图片\ndate: 2022-05-01\nheadimg_file: a/h.jpg\n---\n")
+        zipped.writestr(
+            "source/_posts/a.md", "---\ntitle: 图片\ndate: 2022-05-01\nheadimg_file: a/h.jpg\n---\n"
+        )
         zipped.writestr("source/_posts/a/h.jpg", dirty("JPEG"))
     (result,) = posts_import(inputs=[archive])
     assert (result.status, result.warnings) == ("created", [])
