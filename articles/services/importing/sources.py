@@ -283,18 +283,23 @@ def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Impo
 def _archive_files(
     archive: zipfile.ZipFile, named: list[tuple[str, zipfile.ZipInfo]], limits: ImportLimits
 ) -> Callable[[str, int], bytes]:
-    """Read the archive's other members (images beside the posts) by their safe path."""
+    """Read the archive's other members (images beside the posts) by their safe path; the
+    index of members is built on the first read (most imports never read one)."""
     members: dict[str, zipfile.ZipInfo] = {}
-    for name, info in named:
-        if name.endswith(("/", "\\")) or _checked(name) is not None:
-            continue
-        try:
-            members.setdefault(member_path(name), info)
-        except SourceError:
-            continue
+
+    def index() -> dict[str, zipfile.ZipInfo]:
+        if not members:
+            for name, info in named:
+                if name.endswith(("/", "\\")) or _checked(name) is not None:
+                    continue
+                try:
+                    members.setdefault(member_path(name), info)
+                except SourceError:
+                    continue
+        return members
 
     def read(relative: str, limit: int) -> bytes:
-        info = members.get(relative)
+        info = index().get(relative)
         if info is None:
             raise _missing()
         return _member_read(archive, info, limits, limit)
