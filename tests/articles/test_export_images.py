@@ -200,3 +200,48 @@ def test_the_admin_shows_a_remote_head_image_its_url_and_its_state(admin_client,
     page = change_page(admin_client, article)  # stored: the copy, and the remote URL it came from
     assert f'<img src="{article.head_image.url}"' in page and f'<img src="{url}"' not in page
     assert f"{url}</a><br>已保存到本站" in page
+
+
+def test_the_dry_run_reports_the_image_files_it_would_refuse_and_stores_nothing(write_post):
+    write_post("a/head.png", picture("PNG"))
+    write_post(
+        "a.md",
+        "---\ntitle: 图片\ndate: 2022-05-01\nheadimg_file: a/head.png\nthumbnail_file: a/no.jpg\n---\n",
+    )
+    (result,) = posts_import(inputs=[write_post.root], dry_run=True)
+    assert result.status == "created"
+    assert [w.split("（")[0] for w in result.warnings] == ["thumbnail_file 图片 a/no.jpg 未能导入"]
+    assert not Article.objects.exists()
+
+
+def test_an_updated_post_keeps_a_stored_image_with_the_same_bytes_and_takes_a_new_one(write_post):
+    write_post("a/head.png", picture("PNG"))
+    front = "---\ntitle: 图片\ndate: 2022-05-01\nheadimg_file: a/head.png\n---\n"
+    write_post("a.md", front + "<p>一</p>\n")
+    list(posts_import(inputs=[write_post.root]))
+    first = Article.objects.get().head_image.name
+    write_post("a.md", front + "<p>二</p>\n")
+    (result,) = posts_import(inputs=[write_post.root])
+    assert (result.status, Article.objects.get().head_image.name) == ("updated", first)
+    write_post("a/head.png", picture("PNG", colour=(1, 2, 3)))
+    write_post("a.md", front + "<p>三</p>\n")
+    list(posts_import(inputs=[write_post.root]))
+    article = Article.objects.get()
+    assert article.head_image.name != first and read(article.head_image) == picture("PNG", colour=(1, 2, 3))
+    assert {r.source for r in article.renditions.all()} == {article.head_image.name}
+
+
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG", "GIF", "WEBP"])
+def test_only_a_file_that_is_nothing_but_pixels_keeps_its_bytes(image_format):
+    from articles.services.image_containers import pixels_only
+    from articles.services.images import image_normalize
+    from tests.image_files import dirty
+
+    clean = image_normalize(ContentFile(dirty(image_format))).read()
+    assert pixels_only(clean, image_format)
+    for spoiled in (dirty(image_format), clean + b"PK\x03\x04", clean[:-1], clean[:20], b""):
+        assert not pixels_only(spoiled, image_format)
+    kept = image_normalize(ContentFile(clean), keep_pixels_only=True)
+    assert kept.read() == clean
+    recoded = image_normalize(ContentFile(dirty(image_format)), keep_pixels_only=True).read()
+    assert recoded == clean  # a dirty file is re-encoded, as any upload is

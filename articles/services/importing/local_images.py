@@ -93,11 +93,24 @@ def post_images_attach(*, article_id: int, post: LegacyPost, source: PostSource)
         path = name
         try:
             path = source.beside(name)
-            data = source.read_beside(path, image_max_bytes())
-            if _store(owner, field_name, data):
+            if _store(owner, field_name, source.read_beside(path, image_max_bytes())):
                 stored.add(target)
         except (PostError, ImageRejected, OSError) as error:
             warnings.append(_warning(key, path, error))
     if "head_image" in stored:
         renditions_ensure(article=article)
     return warnings, bool(stored)
+
+
+def post_images_check(*, post: LegacyPost, source: PostSource) -> list[str]:
+    """The warnings ``post_images_attach`` would give for the files themselves (the dry run):
+    each named file is read and checked as an image; nothing is stored."""
+    warnings: list[str] = []
+    for target, name in post.image_files:
+        path = name
+        try:
+            path = source.beside(name)
+            image_check(ContentFile(source.read_beside(path, image_max_bytes())))
+        except (PostError, ImageRejected, OSError) as error:
+            warnings.append(_warning(_KEYS.get(target, "project_logos"), path, error))
+    return warnings

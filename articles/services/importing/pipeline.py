@@ -29,7 +29,7 @@ from articles.services.importing.identity import (
     import_action,
     skipped_warning,
 )
-from articles.services.importing.local_images import post_images_attach
+from articles.services.importing.local_images import post_images_attach, post_images_check
 from articles.services.importing.parsing import Outcome, ParseJob, PostParser
 from articles.services.importing.reading import LegacyPost, content_digest
 from articles.services.importing.results import ImportResult, PostError
@@ -111,15 +111,23 @@ def _images_fetch(results: list[ImportResult]) -> bool:
     return bool(report.fetched)
 
 
-def _local_images_attach(batch: _Batch, parsed: list[tuple[int, LegacyPost]]) -> bool:
-    """Store the image files written posts name beside them (an export read back)."""
-    stored = False
+def _naming_images(
+    batch: _Batch, parsed: list[tuple[int, LegacyPost]]
+) -> Iterator[tuple[ImportResult, LegacyPost, PostSource]]:
+    """The written (or, in a dry run, planned) posts that name image files beside them."""
     for index, post in parsed:
         result, source = batch.results[index], batch.sources[index]
         if post.image_files and result.status in ("created", "updated") and isinstance(source, PostSource):
-            warnings, changed = post_images_attach(article_id=result.article_id, post=post, source=source)
-            result.warnings.extend(warnings)
-            stored = stored or changed
+            yield result, post, source
+
+
+def _local_images_attach(batch: _Batch, parsed: list[tuple[int, LegacyPost]]) -> bool:
+    """Store the image files written posts name beside them (an export read back)."""
+    stored = False
+    for result, post, source in _naming_images(batch, parsed):
+        warnings, changed = post_images_attach(article_id=result.article_id, post=post, source=source)
+        result.warnings.extend(warnings)
+        stored = stored or changed
     return stored
 
 
@@ -197,6 +205,8 @@ def _batch_finish(
         planned = _planned([post for _i, post in parsed], run, overwrite)
         for (index, _post), result in zip(parsed, planned, strict=True):
             results[index] = result
+        for result, post, source in _naming_images(batch, parsed):
+            result.warnings.extend(post_images_check(post=post, source=source))
     elif parsed:
         options = {"overwrite": overwrite, "publish_undated": publish_undated}
         written = _write([post for _i, post in parsed], run, options)
