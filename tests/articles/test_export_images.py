@@ -255,3 +255,13 @@ def test_only_a_file_that_is_nothing_but_pixels_keeps_its_bytes(image_format):
     assert kept.read() == clean
     recoded = image_normalize(ContentFile(dirty(image_format)), keep_pixels_only=True).read()
     assert recoded == clean  # a dirty file is re-encoded, as any upload is
+
+
+def test_a_link_beside_the_post_that_leads_out_of_the_import_is_not_followed(write_post, tmp_path):
+    (tmp_path / "outside.png").write_bytes(picture("PNG"))
+    write_post("c.md", "---\ntitle: 链接\ndate: 2022-05-01\nheadimg_file: c/link.png\n---\n")
+    (write_post.root / "c").mkdir()
+    (write_post.root / "c" / "link.png").symlink_to(tmp_path / "outside.png")
+    (result,) = posts_import(inputs=[write_post.root])
+    assert result.status == "created" and "c/link.png 未能导入（路径越出了导入目录）" in result.warnings[0]
+    assert not Article.objects.get().head_image
