@@ -37,11 +37,17 @@ class DeepPaginator(Paginator):
     """
 
     def __init__(self, *args, count_name: str | None = None, ids=None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
         self.count_name = count_name
         # ``ids(bottom, top)``: the page's ids as the queryset would give them, read by a
         # compiled read (``articles.prepared``) when the view has one.
         self.ids = ids
+        super().__init__(*args, **kwargs)
+
+    def _check_object_list_is_ordered(self) -> None:
+        # A list read by ``ids`` is ordered by that read; its queryset may be lazy (not built
+        # unless a count or a card needs it).
+        if self.ids is None:
+            super()._check_object_list_is_ordered()
 
     def _count_key(self) -> str | None:
         name = self.count_name

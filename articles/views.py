@@ -114,7 +114,8 @@ class HomeView(ArticleListView):
         else:
             lead_pk = front_lead_pk()
         self.count_suffix, self.lead_pk = str(lead_pk), lead_pk
-        return selectors.story_list_published().exclude(pk=lead_pk)
+        # Built only if needed (a count not cached, cards not cached): the ids are a prepared read.
+        return SimpleLazyObject(lambda: selectors.story_list_published().exclude(pk=lead_pk))
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         # The count depends on the stories shown at the top, which the latest list leaves out.
@@ -265,7 +266,8 @@ class _OwnedListView(ArticleListView):
 
     def get_queryset(self):
         self.owner = self.get_owner()
-        return self.owner_articles(self.owner)
+        # Built only if needed (a count not cached, cards not cached): the ids are a prepared read.
+        return SimpleLazyObject(lambda: self.owner_articles(self.owner))
 
     def page_title(self) -> str:
         return str(self.owner)

@@ -68,6 +68,33 @@ def site_sections() -> list:
     return nav_sections()
 
 
+# The header's navigation items, rendered once per sections, language and script prefix: every
+# page shows them twice (wide and menu), and they depend on nothing else.
+_NAV_ITEMS: dict[tuple, SafeString] = {}
+_NAV_ITEMS_KEPT = 32
+
+
+@register.simple_tag
+def site_nav_items() -> SafeString:
+    """``_nav_items.html`` for the site's sections (``articles.site.sections``; their key is
+    declared into the page, as ``site_sections`` does)."""
+    from django.template.loader import render_to_string
+    from django.urls import get_script_prefix
+    from django.utils import translation
+
+    from articles.site.sections import nav_sections
+
+    sections = tuple(nav_sections())
+    key = (translation.get_language(), get_script_prefix(), sections)
+    html = _NAV_ITEMS.get(key)
+    if html is None:
+        html = render_to_string("_nav_items.html", {"sections": sections})  # SafeString: autoescaped
+        if len(_NAV_ITEMS) >= _NAV_ITEMS_KEPT:
+            _NAV_ITEMS.clear()
+        _NAV_ITEMS[key] = html
+    return html
+
+
 @register.inclusion_tag("articles/_most_read.html")
 def most_read_box(heading_id: str = "most-read-title") -> dict:
     """The "24 小时最热" list (``articles.site.most_read``; cached)."""
