@@ -154,9 +154,10 @@ def _cursor(connection):
     see it). ``DATABASES[...]["OPTIONS"]["prepare_threshold"]``
     set to ``None`` explicitly turns this off, e.g. behind a connection pooler that cannot
     keep prepared statements."""
-    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get(
-        "prepare_threshold", _UNSET
-    ) is None:
+    if (
+        connection.vendor != "postgresql"
+        or connection.settings_dict["OPTIONS"].get("prepare_threshold", _UNSET) is None
+    ):
         return connection.cursor()
     connection.ensure_connection()
     raw = connection.connection

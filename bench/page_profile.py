@@ -7,7 +7,8 @@ of ``make bench-http`` (home, home page 50, an article, a category, a project, /
 
 - ``uncached``: page cache off, fragments cached (warm), as ``make bench-http``'s "page cache
   off": milliseconds of CPU per request (``time.process_time`` over BENCH_REQUESTS requests)
-  and queries per request;
+  and queries per request; and the CPU the PostgreSQL backend serving this process (when the
+  server runs on this machine) and the Redis server spent per request (one more pass);
 - ``hit``: page cache on, a cached page answered: CPU per request.
 
 Asserts nothing; prints a table (BENCH_REQUESTS, default 200; the median of BENCH_ROUNDS, 3).
@@ -42,6 +43,38 @@ def _cpu_ms(client, path: str, count: int) -> float:
     return (time.process_time() - started) * 1000 / count
 
 
+def _server_seconds() -> tuple[float | None, float | None]:
+    """CPU seconds used so far by this process's PostgreSQL backend (when the server runs on
+    this machine: ``/proc``) and by the Redis server (``INFO cpu``)."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    database = None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (pid,) = cursor.fetchone()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        database = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        pass
+    try:
+        info = cache.client.get_client().info("cpu")
+        redis = info["used_cpu_sys"] + info["used_cpu_user"]
+    except Exception:  # figures only: an unknown figure, never a failed bench
+        redis = None
+    return database, redis
+
+
+def _servers_ms(path: str, client, count: int) -> tuple[float | None, float | None]:
+    """PostgreSQL's and Redis's CPU per request of ``path`` (ms; ``None`` when unknown)."""
+    before = _server_seconds()
+    _cpu_ms(client, path, count)
+    after = _server_seconds()
+    pairs = zip(before, after, strict=True)
+    return tuple(None if a is None or b is None else round((b - a) * 1000 / count, 2) for a, b in pairs)
+
+
 def measure(pages: dict[str, str]) -> dict[str, dict]:
     from django.db import connection
     from django.test import Client, override_settings
@@ -60,6 +93,7 @@ def measure(pages: dict[str, str]) -> dict[str, dict]:
             with connection.execute_wrapper(count):
                 _cpu_ms(client, path, 1)
             uncached = [_cpu_ms(client, path, REQUESTS) for _ in range(ROUNDS)]
+            database_ms, redis_ms = _servers_ms(path, client, REQUESTS)
         with override_settings(ARTICLES_PAGE_CACHE_SECONDS=600):
             _cpu_ms(client, path, 2)
             response = client.get(path, headers={"x-forwarded-proto": "https"})
@@ -69,6 +103,8 @@ def measure(pages: dict[str, str]) -> dict[str, dict]:
             "path": path,
             "uncached_cpu_ms": round(statistics.median(uncached), 3),
             "uncached_queries": len(queries),
+            "uncached_postgresql_cpu_ms": database_ms,
+            "uncached_redis_cpu_ms": redis_ms,
             "hit_cpu_ms": round(statistics.median(hits), 3),
         }
         print(f"{name}: {results[name]}", flush=True)
@@ -95,11 +131,15 @@ def main() -> int:
         )
         pages = http_bench.fill(url, "cms.settings.production")
         results = measure(pages)
-    print("\n| page | uncached CPU/request | queries | cache hit CPU/request |")
-    print("| --- | --- | --- | --- |")
+    print("\n| page | uncached CPU/request | queries | + PostgreSQL | + Redis | cache hit CPU/request |")
+    print("| --- | --- | --- | --- | --- | --- |")
     for name, row in results.items():
         uncached, hit = f"{row['uncached_cpu_ms']:.2f} ms", f"{row['hit_cpu_ms']:.3f} ms"
-        cells = [name, uncached, str(row["uncached_queries"]), hit]
+        servers = [
+            "?" if row[key] is None else f"{row[key]:.2f} ms"
+            for key in ("uncached_postgresql_cpu_ms", "uncached_redis_cpu_ms")
+        ]
+        cells = [name, uncached, str(row["uncached_queries"]), *servers, hit]
         print("| " + " | ".join(cells) + " |")
     return 0
 

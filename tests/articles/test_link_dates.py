@@ -62,7 +62,9 @@ def test_links_added_one_by_one_start_with_the_article_time():
 
 def test_a_write_batch_dates_the_links_it_writes():
     article = ArticleFactory()
-    derived_after_write(writes=[ArticleWrite(article=article, categories=["资讯"], tags=["融资"])], replaced=[])
+    derived_after_write(
+        writes=[ArticleWrite(article=article, categories=["资讯"], tags=["融资"])], replaced=[]
+    )
     assert _dates(article) == {article.published_at}
 
 
