@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from articles.hexo.permalinks import legacy_permalink_candidates
+from articles.list_ids import owner_article_ids, story_ids  # noqa: F401  (re-exported)
 from articles.models import (
     Article,
     Author,
@@ -28,7 +29,6 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
-from articles.prepared import PreparedRead
 from articles.public_names import (  # noqa: F401  (selectors re-exported: one place to read from)
     author_get_published,
     author_list_published,
@@ -311,59 +311,6 @@ def project_articles(*, project: Project, with_body: bool = False) -> QuerySet[A
     return _article_list(with_body).filter(
         pk__in=ProjectMention.objects.filter(project=project).values("article_id")
     )
-
-
-# The ids of one page of a list, as reads compiled once (``articles.prepared``): the first read
-# of every list page, built from the very querysets above.
-def _ids_read(build, model, **arguments) -> PreparedRead:
-    def ids(bottom: int, top: int, **values) -> QuerySet:
-        return build(**values).values_list("pk", flat=True)[bottom:top]
-
-    ids.__name__ = f"{build.__name__}_ids"
-    return PreparedRead(ids, model=model, arguments=arguments, inline=("bottom", "top"))
-
-
-def _story_ids_excluding(exclude: int) -> QuerySet[Article]:
-    return story_list_published().exclude(pk=exclude)
-
-
-def _category_ids(category_id: int) -> QuerySet[Article]:
-    return category_articles(category=Category(pk=category_id))
-
-
-def _tag_ids(tag_id: int) -> QuerySet[Article]:
-    return tag_articles(tag=Tag(pk=tag_id))
-
-
-def _author_ids(author_id: int) -> QuerySet[Article]:
-    return author_articles(author=Author(pk=author_id))
-
-
-def _project_ids(project_id: int) -> QuerySet[Article]:
-    return project_articles(project=Project(pk=project_id))
-
-
-_STORY_IDS = _ids_read(_story_ids_excluding, Article, exclude=int)
-_OWNER_IDS = {
-    Category: _ids_read(_category_ids, Article, category_id=int),
-    Tag: _ids_read(_tag_ids, Article, tag_id=int),
-    Author: _ids_read(_author_ids, Article, author_id=int),
-    Project: _ids_read(_project_ids, Article, project_id=int),
-}
-
-
-def story_ids(*, bottom: int, top: int, exclude: int | None) -> list[int]:
-    """Ids of ``story_list_published()[bottom:top]`` leaving out ``exclude`` (the lead)."""
-    rows = _STORY_IDS.rows(bottom=bottom, top=top, exclude=exclude or 0)  # no article is 0
-    return [pk for (pk,) in rows]
-
-
-def owner_article_ids(*, owner, bottom: int, top: int) -> list[int]:
-    """Ids of the owner's list (``category_articles``, ``tag_articles``, ``author_articles``,
-    ``project_articles``) from ``bottom`` to ``top``."""
-    read = _OWNER_IDS[type(owner)]
-    (argument,) = read.arguments
-    return [pk for (pk,) in read.rows(bottom=bottom, top=top, **{argument: owner.pk})]
 
 
 def _month_bounds(year: int, month: int) -> tuple[datetime, datetime]:

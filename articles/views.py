@@ -7,7 +7,6 @@ cache); this module knows nothing about caching.
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -125,13 +124,9 @@ class HomeView(ArticleListView):
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
             count_name=f"{type(self).__name__}:{self.request.path}:{self.count_suffix}",
-            ids=partial(self._story_ids, exclude=self.lead_pk),
+            ids=lambda bottom, top: selectors.story_ids(bottom=bottom, top=top, exclude=self.lead_pk),
             **kwargs,
         )
-
-    @staticmethod
-    def _story_ids(bottom: int, top: int, *, exclude: int | None) -> list[int]:
-        return selectors.story_ids(bottom=bottom, top=top, exclude=exclude)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -287,11 +282,7 @@ class _OwnedListView(ArticleListView):
         keys.declare_list(self.owner)
 
     def page_ids(self):
-        return partial(self._owner_ids, owner=self.owner)
-
-    @staticmethod
-    def _owner_ids(bottom: int, top: int, *, owner) -> list[int]:
-        return selectors.owner_article_ids(owner=owner, bottom=bottom, top=top)
+        return lambda bottom, top: selectors.owner_article_ids(owner=self.owner, bottom=bottom, top=top)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**{self.context_owner_name: self.owner, **kwargs})
