@@ -51,9 +51,17 @@ def _names(ids: list[int]) -> dict[int, _Names]:
 
 
 def document_build(
-    *, article_id: int, title: str, excerpt: str, body_html: str, names: _Names, published_at=None
+    *,
+    article_id: int,
+    title: str,
+    excerpt: str,
+    body_html: str,
+    names: _Names,
+    published_at=None,
+    public: bool,
 ) -> SearchDocument:
-    """The search document of one article (pure, once the dictionary is loaded)."""
+    """The search document of one article (pure, once the dictionary is loaded). ``public``:
+    the article's status is "published" (readers see it once ``published_at`` has passed)."""
     # Each part normalised once; the single characters and the substring text reuse them.
     title, excerpt, body = normalize(title), normalize(excerpt), normalize(plain_text(body_html))
     summary = normalize(" ".join([*names.credits, *names.labels]))
@@ -67,6 +75,7 @@ def document_build(
         characters=single_characters(" ".join([title, excerpt, summary, projects, body])),
         plain=collapse_spaces(" ".join([title, excerpt, projects])),
         published_at=published_at,
+        public=public,
     )
 
 
@@ -90,13 +99,23 @@ def documents_update(article_ids: Iterable[int], *, purge: bool = True) -> None:
         keys_changed({SEARCH_KEY})
 
 
-_FIELDS = ("article_id", "title", "summary", "projects", "body", "characters", "plain", "published_at")
+_FIELDS = (
+    "article_id", "title", "summary", "projects", "body", "characters", "plain", "published_at", "public"
+)
 
 
 def _build(item: tuple) -> tuple:
-    pk, title, excerpt, body, published_at, names = item
+    from articles.models import Article
+
+    pk, title, excerpt, body, published_at, status, names = item
     document = document_build(
-        article_id=pk, title=title, excerpt=excerpt, body_html=body, names=names, published_at=published_at
+        article_id=pk,
+        title=title,
+        excerpt=excerpt,
+        body_html=body,
+        names=names,
+        published_at=published_at,
+        public=status == Article.Status.PUBLISHED,
     )
     # Plain values travel between processes far cheaper than model instances.
     return tuple(getattr(document, field) for field in _FIELDS)
@@ -107,13 +126,13 @@ def _work(ids: list[int]) -> tuple[list[tuple], dict[int, object]]:
     article's ``updated_at`` as read."""
     from articles.models import Article
 
-    columns = ("pk", "title", "excerpt", "body", "published_at", "updated_at")
+    columns = ("pk", "title", "excerpt", "body", "published_at", "status", "updated_at")
     rows = list(Article.objects.filter(pk__in=ids).values_list(*columns))
     names = _names([row[0] for row in rows])
     learned = [name for entry in names.values() for name in (*entry.credits, *entry.labels, *entry.projects)]
     if words_add(learned):
         dictionary_changed(learned_here=True)
-    return [(*row[:5], names[row[0]]) for row in rows], {row[0]: row[5] for row in rows}
+    return [(*row[:6], names[row[0]]) for row in rows], {row[0]: row[6] for row in rows}
 
 
 def _store(ids: list[int], built: list[tuple]) -> None:
