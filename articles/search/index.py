@@ -177,6 +177,7 @@ def documents_rebuild(
 
     from articles.caching import keys_changed
     from articles.models import Article
+    from articles.search.backends import backend
 
     dictionary_changed()
     dictionary_ensure()
@@ -199,18 +200,20 @@ def documents_rebuild(
 
     pending = None
     try:
-        for start in range(0, total, batch_size):
-            batch = ids[start : start + batch_size]
-            work, read_at = _work(batch)
-            if pool is None:
-                store(batch, [_build(item) for item in work], read_at)
-                continue
-            building = pool.map_async(_build, work, chunksize=8)
+        # On PostgreSQL the GIN indexes are dropped meanwhile and built once at the end.
+        with backend().bulk_indexing():
+            for start in range(0, total, batch_size):
+                batch = ids[start : start + batch_size]
+                work, read_at = _work(batch)
+                if pool is None:
+                    store(batch, [_build(item) for item in work], read_at)
+                    continue
+                building = pool.map_async(_build, work, chunksize=8)
+                if pending is not None:
+                    store(pending[0], pending[1].get(), pending[2])
+                pending = (batch, building, read_at)
             if pending is not None:
                 store(pending[0], pending[1].get(), pending[2])
-            pending = (batch, building, read_at)
-        if pending is not None:
-            store(pending[0], pending[1].get(), pending[2])
     finally:
         if pool is not None:
             pool.close()

@@ -3,6 +3,8 @@ or more with LIKE over ``plain`` (a scan, fine at the sizes SQLite serves)."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from django.db import connection
 
 from articles.search.backends import Scope, token_in_column
@@ -12,6 +14,11 @@ SUBSTRING_MIN_LENGTH = 2
 # bm25 column weights: title, summary (excerpt, credits, categories, tags), projects, body,
 # single characters; the proportions of the PostgreSQL weights.
 _WEIGHTS = "20.0, 8.0, 8.0, 4.0, 1.0"
+
+
+def bulk_indexing() -> nullcontext:
+    """Around the rewriting of every document: nothing to do (FTS5 is kept by triggers)."""
+    return nullcontext()
 
 
 def _fts(tokens: tuple[str, ...], operator: str) -> str:
