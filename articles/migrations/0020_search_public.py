@@ -21,6 +21,23 @@ POSTGRESQL_INDEX = (
     "CREATE INDEX articles_searchdocument_public_recent ON articles_searchdocument "
     "(published_at DESC NULLS LAST, article_id DESC) WHERE public"
 )
+# PostgreSQL: the large columns are compressed with lz4 (written several times faster than
+# pglz, read back several times faster: a rebuild writes 100,000 tsvectors, a ranking reads
+# 200). Values keep their compression until rewritten. A server built without lz4 keeps pglz.
+POSTGRESQL_COMPRESSION = """
+DO $$
+BEGIN
+    ALTER TABLE articles_searchdocument
+        ALTER COLUMN tsv SET COMPRESSION lz4,
+        ALTER COLUMN body SET COMPRESSION lz4,
+        ALTER COLUMN characters SET COMPRESSION lz4,
+        ALTER COLUMN summary SET COMPRESSION lz4,
+        ALTER COLUMN plain SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN
+    NULL;
+END
+$$
+"""
 
 
 def forwards(apps, schema_editor):
@@ -30,11 +47,16 @@ def forwards(apps, schema_editor):
     schema_editor.execute(NOT_PUBLIC)
     if vendor == "postgresql":
         schema_editor.execute(POSTGRESQL_INDEX)
+        schema_editor.execute(POSTGRESQL_COMPRESSION)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS articles_searchdocument_public_recent")
+        for column in ("tsv", "body", "characters", "summary", "plain"):
+            schema_editor.execute(
+                f"ALTER TABLE articles_searchdocument ALTER COLUMN {column} SET COMPRESSION default"
+            )
     schema_editor.execute("ALTER TABLE articles_searchdocument DROP COLUMN public")
 
 

@@ -9,6 +9,7 @@ importer's batch writer. ``documents_rebuild`` (``manage.py search_rebuild``) re
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from articles.search.dictionary import dictionary_changed, dictionary_ensure, words_add
@@ -136,10 +137,15 @@ def _work(ids: list[int]) -> tuple[list[tuple], dict[int, object]]:
 
 
 def _store(ids: list[int], built: list[tuple]) -> None:
+    """Replace the documents of ``ids`` by ``built`` (``_FIELDS`` values, as ``_build`` makes
+    them): the one function that writes search documents."""
+    from django.utils import timezone
+
+    from articles.search.backends import backend
+
     SearchDocument.objects.filter(article_id__in=ids).delete()
-    SearchDocument.objects.bulk_create(
-        [SearchDocument(**dict(zip(_FIELDS, values, strict=True))) for values in built]
-    )
+    now = timezone.now()
+    backend().documents_insert((*_FIELDS, "indexed_at"), ((*values, now) for values in built))
 
 
 def _documents_write(ids: list[int]) -> None:
@@ -199,9 +205,11 @@ def documents_rebuild(
             progress(stored, total)
 
     pending = None
+    # On PostgreSQL the GIN indexes are dropped meanwhile and built once at the end, unless a
+    # caller's transaction holds the table (its indexes are then kept up to date row by row).
+    in_transaction = transaction.get_connection().in_atomic_block
     try:
-        # On PostgreSQL the GIN indexes are dropped meanwhile and built once at the end.
-        with backend().bulk_indexing():
+        with nullcontext() if in_transaction else backend().bulk_indexing():
             for start in range(0, total, batch_size):
                 batch = ids[start : start + batch_size]
                 work, read_at = _work(batch)

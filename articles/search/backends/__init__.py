@@ -42,7 +42,7 @@ class Scope:
         conditions, params = ["1 = 1"], []
         if self.public_at is not None:
             conditions.append(f"{alias}.public AND {alias}.published_at <= %s")
-            params.append(self.public_at)
+            params.append(connection.ops.adapt_datetimefield_value(self.public_at))
         if self.within is not None:
             conditions.append(f"{alias}.article_id IN ({self.within[0]})")
             params.extend(self.within[1])

@@ -18,7 +18,7 @@ do not fill the page.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from django.db import connection
@@ -85,6 +85,15 @@ def indexes_ensure() -> None:
             cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON articles_searchdocument {definition}")
         cursor.execute("RESET maintenance_work_mem")
         cursor.execute("ANALYZE articles_searchdocument")
+
+
+def documents_insert(columns: Sequence[str], rows: Iterable[tuple]) -> None:
+    """Write new search documents with COPY: no statement of a few megabytes to build and
+    parse per batch (a document's columns hold kilobytes of tokens)."""
+    sql = f"COPY articles_searchdocument ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _tsquery(tokens: tuple[str, ...], operator: str) -> str:

@@ -3,7 +3,9 @@ or more with LIKE over ``plain`` (a scan, fine at the sizes SQLite serves)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
+from datetime import datetime
 
 from django.db import connection
 
@@ -19,6 +21,18 @@ _WEIGHTS = "20.0, 8.0, 8.0, 4.0, 1.0"
 def bulk_indexing() -> nullcontext:
     """Around the rewriting of every document: nothing to do (FTS5 is kept by triggers)."""
     return nullcontext()
+
+
+def documents_insert(columns: Sequence[str], rows: Iterable[tuple]) -> None:
+    """Write new search documents (the FTS5 triggers index them)."""
+    placeholders = ", ".join(["%s"] * len(columns))
+    # Times as Django stores them (UTC text without an offset), as the ORM writes them.
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [tuple(adapt(value) if isinstance(value, datetime) else value for value in row) for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO articles_searchdocument ({', '.join(columns)}) VALUES ({placeholders})", rows
+        )
 
 
 def _fts(tokens: tuple[str, ...], operator: str) -> str:
