@@ -13,8 +13,12 @@ from django.utils.safestring import SafeString
 
 from articles.search.query import ParsedQuery
 from articles.search.text import normalize, normalize_aligned
+from articles.text import plain_text
 
 PASSAGE_LENGTH = 120
+# An article's body is looked at in its first this many characters of HTML first: a long
+# article then costs what a short one does; the rest is read only when they hold no match.
+BODY_SCAN = 10_000
 
 
 def _terms(query: ParsedQuery) -> list[str]:
@@ -93,14 +97,27 @@ def _spans_near_densest(text: str, query: ParsedQuery, length: int) -> list[tupl
     return spans or _spans(text, query)
 
 
-def passage(text: str, query: ParsedQuery, *, length: int = PASSAGE_LENGTH) -> SafeString:
+def body_passage(html: str, query: ParsedQuery, *, length: int = PASSAGE_LENGTH) -> SafeString:
+    """``passage`` of the visible text of an article body ``html``: of its first
+    ``BODY_SCAN`` characters when they hold a match, else of all of it."""
+    if len(html) > BODY_SCAN:
+        cut = html.rfind(">", 0, BODY_SCAN) + 1 or BODY_SCAN
+        shown = passage(plain_text(html[:cut]), query, length=length, continued=True)
+        if "<mark>" in shown:
+            return shown
+    return passage(plain_text(html), query, length=length)
+
+
+def passage(
+    text: str, query: ParsedQuery, *, length: int = PASSAGE_LENGTH, continued: bool = False
+) -> SafeString:
     """About ``length`` characters of ``text`` around the densest group of matches (the
     opening when nothing matches), escaped, with the query's words marked and ``…`` where
-    it was cut."""
+    it was cut (``continued``: ``text`` is the beginning of a longer one)."""
     spans = _spans_near_densest(text, query, length)
     if not spans:
         cut = text[:length]
-        return format_html("{}{}", cut, "…" if len(text) > length else "")
+        return format_html("{}{}", cut, "…" if continued or len(text) > length else "")
     best_start = _densest(spans, length)
     start = max(0, min(best_start - length // 4, len(text) - length))
     end = min(len(text), start + length)
@@ -109,5 +126,5 @@ def passage(text: str, query: ParsedQuery, *, length: int = PASSAGE_LENGTH) -> S
         "{}{}{}",
         "…" if start > 0 else "",
         _marked(text[:end], inside, offset=start),
-        "…" if end < len(text) else "",
+        "…" if continued or end < len(text) else "",
     )

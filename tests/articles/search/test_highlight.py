@@ -63,3 +63,16 @@ def test_aligned_folding_maps_each_folded_character_to_its_origin():
     assert folded == "ai...fi视频strasse1"
     assert [text[origins[index]] for index in range(len(folded))] == list("ＡＩ………ﬁﬁ視頻Straßße①")
     assert normalize(text) == folded
+
+
+def test_a_long_body_shows_an_early_match_and_still_finds_a_late_one():
+    from articles.search import body_passage
+    from articles.search.highlight import BODY_SCAN
+
+    paragraphs = "".join(f"<p>{FILLER[:200]}</p>" for _ in range(BODY_SCAN // 100))
+    early = f"<p>开头提到<b>储能</b>电站。</p>{paragraphs}<p>结尾的储能、储能与储能。</p>"
+    shown = body_passage(early, query_parse("储能"))
+    assert marks(shown) == ["储能"] and str(shown).endswith("…")
+    late = f"{paragraphs}<p>只在结尾提到钠离子电池。</p>"
+    assert marks(body_passage(late, query_parse("钠离子"))) == ["钠离子"]
+    assert marks(body_passage(paragraphs, query_parse("钠离子"))) == []
