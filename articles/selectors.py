@@ -389,9 +389,10 @@ def article_id_for_legacy_url(*, path: str) -> int | None:
 def article_search_published(*, query: ParsedQuery, filters: ArticleFilters) -> SearchResults:
     """Published, due articles matching ``query`` and ``filters``, best first
     (``articles.search``), with what a search result shows (credits, body for the passage).
-    Counting is one query; a page of results three (ranked ids, articles, credits)."""
+    Counting is one query; a page of results three (ranked ids, articles, credits). The
+    search table tells which documents are public; the filters, when any, narrow them."""
     queryset = article_list_filtered(filters=filters, with_body=True).prefetch_related(_credits_prefetch())
-    return search(query=query, queryset=queryset)
+    return search(query=query, queryset=queryset, public=True, narrowed=filters != ArticleFilters())
 
 
 def article_search_all(*, query: ParsedQuery, queryset: QuerySet[Article]) -> SearchResults:

@@ -18,10 +18,9 @@ from django.views.decorators.http import require_safe
 
 from articles import selectors
 from articles.caching import keys
-from articles.search import MAX_QUERY_LENGTH, QueryTooLong, highlight, passage, query_parse
+from articles.search import MAX_QUERY_LENGTH, QueryTooLong, body_passage, highlight, passage, query_parse
 from articles.selectors import ArticleFilters
 from articles.seo import list_meta
-from articles.text import plain_text
 
 # Every query parameter the page reads (``page`` is always part of the cache key).
 PARAMETERS = ["q", "category", "tag", "author", "project", "from", "to"]
@@ -69,8 +68,7 @@ class _Result:
     def __init__(self, article, query) -> None:
         self.article = article
         self.title = highlight(article.title, query)
-        body = plain_text(article.body)
-        best = passage(body, query)
+        best = body_passage(article.body, query)
         self.passage = best if "<mark>" in best or not article.excerpt else passage(article.excerpt, query)
 
 

@@ -15,7 +15,7 @@
 """
 
 from articles.search.engine import SearchResults, search
-from articles.search.highlight import highlight, passage
+from articles.search.highlight import body_passage, highlight, passage
 from articles.search.index import SEARCH_KEY, documents_rebuild, documents_update
 from articles.search.query import MAX_QUERY_LENGTH, ParsedQuery, QueryTooLong, query_parse
 from articles.search.text import normalize
@@ -26,6 +26,7 @@ __all__ = [
     "ParsedQuery",
     "QueryTooLong",
     "SearchResults",
+    "body_passage",
     "documents_rebuild",
     "documents_update",
     "highlight",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.functional import cached_property
 
-from articles.search.backends import backend
+from articles.search.backends import Scope, backend
 from articles.search.query import ParsedQuery
 
 # Answers are counted up to this many: a word found in a third of the archive must not be
@@ -17,23 +18,35 @@ class SearchResults:
     """The articles of ``queryset`` matching ``query``, best first (see
     ``articles.search.backends``). Behaves as a sequence for Django's ``Paginator``: ``count()``
     is one query, a slice is two (the ranked ids, then the articles through ``queryset``, so
-    its ``select_related``/``prefetch_related`` apply). ``count()`` stops at ``COUNT_CAP``
-    (``capped`` tells that there are more), so a paginator pages within the first
-    ``COUNT_CAP`` results."""
+    its ``select_related``/``prefetch_related`` apply, and what it leaves out is never shown).
+    ``count()`` stops at ``COUNT_CAP`` (``capped`` tells that there are more), so a paginator
+    pages within the first ``COUNT_CAP`` results."""
 
-    def __init__(self, *, query: ParsedQuery, queryset: QuerySet) -> None:
+    def __init__(
+        self, *, query: ParsedQuery, queryset: QuerySet, public: bool = False, narrowed: bool = True
+    ) -> None:
         self.query = query
         self.queryset = queryset
-
-    def _base(self) -> tuple[str, tuple]:
-        return self.queryset.order_by().values("pk").query.sql_with_params()
+        self.public = public
+        # A queryset of every article narrows nothing: its ids are not read.
+        self.narrowed = narrowed and bool(queryset.query.where)
 
     @cached_property
-    def _counted(self) -> int:
-        """The number of matches, counted up to ``COUNT_CAP + 1``."""
+    def _scope(self) -> Scope:
+        within = self.queryset.order_by().values("pk").query.sql_with_params() if self.narrowed else None
+        return Scope(public_at=timezone.now() if self.public else None, within=within)
+
+    @cached_property
+    def _counts(self) -> tuple[int, int]:
+        """The number of matches and of word hits among them, each counted up to
+        ``COUNT_CAP + 1``."""
         if self.query.is_empty:
-            return 0
-        return backend().count(self.query, *self._base(), limit=COUNT_CAP + 1)
+            return 0, 0
+        return backend().count(self.query, self._scope, limit=COUNT_CAP + 1)
+
+    @property
+    def _counted(self) -> int:
+        return self._counts[0]
 
     @property
     def _count(self) -> int:
@@ -54,8 +67,8 @@ class SearchResults:
         if self.query.is_empty or limit <= 0:
             return []
         # The count, when it was taken, tells the backend how large the answer is.
-        counted = self.__dict__.get("_counted")
-        return backend().page(self.query, *self._base(), offset=offset, limit=limit, counted=counted)
+        counted = self.__dict__.get("_counts")
+        return backend().page(self.query, self._scope, offset=offset, limit=limit, counted=counted)
 
     def __getitem__(self, item):
         if not isinstance(item, slice):
@@ -67,7 +80,15 @@ class SearchResults:
         return [found[pk] for pk in ids if pk in found]
 
 
-def search(*, query: ParsedQuery, queryset: QuerySet) -> SearchResults:
+def search(
+    *, query: ParsedQuery, queryset: QuerySet, public: bool = False, narrowed: bool = True
+) -> SearchResults:
     """The articles of ``queryset`` (already narrowed: published only for readers, anything
-    for staff; filters applied) that match ``query``, ranked."""
-    return SearchResults(query=query, queryset=queryset)
+    for staff; filters applied) that match ``query``, ranked.
+
+    ``public``: ``queryset`` holds only articles readers may see; the search table's own
+    public flag and publication time say which, so the database answers from it alone.
+    ``narrowed``: ``queryset`` narrows further than that (filters, a writer's own articles):
+    the documents are also restricted to its ids. A reader's unfiltered search passes
+    ``public=True, narrowed=False`` and never reads the articles table to find its matches."""
+    return SearchResults(query=query, queryset=queryset, public=public, narrowed=narrowed)

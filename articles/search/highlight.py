@@ -12,9 +12,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from articles.search.query import ParsedQuery
-from articles.search.text import normalize_aligned
+from articles.search.text import normalize, normalize_aligned
+from articles.text import plain_text
 
 PASSAGE_LENGTH = 120
+# An article's body is looked at in its first this many characters of HTML first: a long
+# article then costs what a short one does; the rest is read only when they hold no match.
+BODY_SCAN = 10_000
 
 
 def _terms(query: ParsedQuery) -> list[str]:
@@ -58,19 +62,63 @@ def highlight(text: str, query: ParsedQuery) -> SafeString:
     return _marked(text, _spans(text, query))
 
 
-def passage(text: str, query: ParsedQuery, *, length: int = PASSAGE_LENGTH) -> SafeString:
+def _densest(spans: list[tuple[int, int]], length: int) -> int:
+    """The start of the first span of the ``length``-character stretch that holds the most."""
+    best_start, best_count, last = spans[0][0], 0, 0
+    for first, (start, _end) in enumerate(spans):
+        last = max(last, first)
+        while last < len(spans) and spans[last][0] < start + length:
+            last += 1
+        if last - first > best_count:
+            best_start, best_count = start, last - first
+    return best_start
+
+
+def _spans_near_densest(text: str, query: ParsedQuery, length: int) -> list[tuple[int, int]]:
+    """The spans of ``text`` around its densest group of matches: found on the folded text
+    (folded in C), then aligned on a stretch of a few ``length`` only, so a long body costs
+    little more than a short one. All of ``text`` is aligned when the stretch holds none."""
+    folded = normalize(text)
+    found = []
+    for term in _terms(query):
+        start = folded.find(term)
+        while start != -1:
+            found.append((start, start + len(term)))
+            start = folded.find(term, start + len(term))
+    if not found:
+        return []
+    found.sort()
+    # Folding changes the length of a few characters (``…`` is ``...``): positions are scaled,
+    # with that much more margin.
+    middle = _densest(found, length) * len(text) // max(len(folded), 1)
+    margin = length + abs(len(folded) - len(text))
+    low, high = max(0, middle - margin), middle + margin + length
+    spans = [(start + low, end + low) for start, end in _spans(text[low:high], query)]
+    return spans or _spans(text, query)
+
+
+def body_passage(html: str, query: ParsedQuery, *, length: int = PASSAGE_LENGTH) -> SafeString:
+    """``passage`` of the visible text of an article body ``html``: of its first
+    ``BODY_SCAN`` characters when they hold a match, else of all of it."""
+    if len(html) > BODY_SCAN:
+        cut = html.rfind(">", 0, BODY_SCAN) + 1 or BODY_SCAN
+        shown = passage(plain_text(html[:cut]), query, length=length, continued=True)
+        if "<mark>" in shown:
+            return shown
+    return passage(plain_text(html), query, length=length)
+
+
+def passage(
+    text: str, query: ParsedQuery, *, length: int = PASSAGE_LENGTH, continued: bool = False
+) -> SafeString:
     """About ``length`` characters of ``text`` around the densest group of matches (the
     opening when nothing matches), escaped, with the query's words marked and ``…`` where
-    it was cut."""
-    spans = _spans(text, query)
+    it was cut (``continued``: ``text`` is the beginning of a longer one)."""
+    spans = _spans_near_densest(text, query, length)
     if not spans:
         cut = text[:length]
-        return format_html("{}{}", cut, "…" if len(text) > length else "")
-    best_start, best_count = spans[0][0], 0
-    for first, (start, _end) in enumerate(spans):
-        count = sum(1 for other, _e in spans[first:] if other < start + length)
-        if count > best_count:
-            best_start, best_count = start, count
+        return format_html("{}{}", cut, "…" if continued or len(text) > length else "")
+    best_start = _densest(spans, length)
     start = max(0, min(best_start - length // 4, len(text) - length))
     end = min(len(text), start + length)
     inside = [(s, min(e, end)) for s, e in spans if s >= start and s < end]
@@ -78,5 +126,5 @@ def passage(text: str, query: ParsedQuery, *, length: int = PASSAGE_LENGTH) -> S
         "{}{}{}",
         "…" if start > 0 else "",
         _marked(text[:end], inside, offset=start),
-        "…" if end < len(text) else "",
+        "…" if continued or end < len(text) else "",
     )

@@ -9,6 +9,7 @@ importer's batch writer. ``documents_rebuild`` (``manage.py search_rebuild``) re
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from articles.search.dictionary import dictionary_changed, dictionary_ensure, words_add
@@ -51,9 +52,17 @@ def _names(ids: list[int]) -> dict[int, _Names]:
 
 
 def document_build(
-    *, article_id: int, title: str, excerpt: str, body_html: str, names: _Names, published_at=None
+    *,
+    article_id: int,
+    title: str,
+    excerpt: str,
+    body_html: str,
+    names: _Names,
+    published_at=None,
+    public: bool,
 ) -> SearchDocument:
-    """The search document of one article (pure, once the dictionary is loaded)."""
+    """The search document of one article (pure, once the dictionary is loaded). ``public``:
+    the article's status is "published" (readers see it once ``published_at`` has passed)."""
     # Each part normalised once; the single characters and the substring text reuse them.
     title, excerpt, body = normalize(title), normalize(excerpt), normalize(plain_text(body_html))
     summary = normalize(" ".join([*names.credits, *names.labels]))
@@ -67,6 +76,7 @@ def document_build(
         characters=single_characters(" ".join([title, excerpt, summary, projects, body])),
         plain=collapse_spaces(" ".join([title, excerpt, projects])),
         published_at=published_at,
+        public=public,
     )
 
 
@@ -90,13 +100,23 @@ def documents_update(article_ids: Iterable[int], *, purge: bool = True) -> None:
         keys_changed({SEARCH_KEY})
 
 
-_FIELDS = ("article_id", "title", "summary", "projects", "body", "characters", "plain", "published_at")
+_FIELDS = (
+    "article_id", "title", "summary", "projects", "body", "characters", "plain", "published_at", "public"
+)
 
 
 def _build(item: tuple) -> tuple:
-    pk, title, excerpt, body, published_at, names = item
+    from articles.models import Article
+
+    pk, title, excerpt, body, published_at, status, names = item
     document = document_build(
-        article_id=pk, title=title, excerpt=excerpt, body_html=body, names=names, published_at=published_at
+        article_id=pk,
+        title=title,
+        excerpt=excerpt,
+        body_html=body,
+        names=names,
+        published_at=published_at,
+        public=status == Article.Status.PUBLISHED,
     )
     # Plain values travel between processes far cheaper than model instances.
     return tuple(getattr(document, field) for field in _FIELDS)
@@ -107,20 +127,25 @@ def _work(ids: list[int]) -> tuple[list[tuple], dict[int, object]]:
     article's ``updated_at`` as read."""
     from articles.models import Article
 
-    columns = ("pk", "title", "excerpt", "body", "published_at", "updated_at")
+    columns = ("pk", "title", "excerpt", "body", "published_at", "status", "updated_at")
     rows = list(Article.objects.filter(pk__in=ids).values_list(*columns))
     names = _names([row[0] for row in rows])
     learned = [name for entry in names.values() for name in (*entry.credits, *entry.labels, *entry.projects)]
     if words_add(learned):
         dictionary_changed(learned_here=True)
-    return [(*row[:5], names[row[0]]) for row in rows], {row[0]: row[5] for row in rows}
+    return [(*row[:6], names[row[0]]) for row in rows], {row[0]: row[6] for row in rows}
 
 
 def _store(ids: list[int], built: list[tuple]) -> None:
+    """Replace the documents of ``ids`` by ``built`` (``_FIELDS`` values, as ``_build`` makes
+    them): the one function that writes search documents."""
+    from django.utils import timezone
+
+    from articles.search.backends import backend
+
     SearchDocument.objects.filter(article_id__in=ids).delete()
-    SearchDocument.objects.bulk_create(
-        [SearchDocument(**dict(zip(_FIELDS, values, strict=True))) for values in built]
-    )
+    now = timezone.now()
+    backend().documents_insert((*_FIELDS, "indexed_at"), ((*values, now) for values in built))
 
 
 def _documents_write(ids: list[int]) -> None:
@@ -158,6 +183,7 @@ def documents_rebuild(
 
     from articles.caching import keys_changed
     from articles.models import Article
+    from articles.search.backends import backend
 
     dictionary_changed()
     dictionary_ensure()
@@ -179,19 +205,23 @@ def documents_rebuild(
             progress(stored, total)
 
     pending = None
+    # On PostgreSQL the GIN indexes are dropped meanwhile and built once at the end, unless a
+    # caller's transaction holds the table (its indexes are then kept up to date row by row).
+    in_transaction = transaction.get_connection().in_atomic_block
     try:
-        for start in range(0, total, batch_size):
-            batch = ids[start : start + batch_size]
-            work, read_at = _work(batch)
-            if pool is None:
-                store(batch, [_build(item) for item in work], read_at)
-                continue
-            building = pool.map_async(_build, work, chunksize=8)
+        with nullcontext() if in_transaction else backend().bulk_indexing():
+            for start in range(0, total, batch_size):
+                batch = ids[start : start + batch_size]
+                work, read_at = _work(batch)
+                if pool is None:
+                    store(batch, [_build(item) for item in work], read_at)
+                    continue
+                building = pool.map_async(_build, work, chunksize=8)
+                if pending is not None:
+                    store(pending[0], pending[1].get(), pending[2])
+                pending = (batch, building, read_at)
             if pending is not None:
                 store(pending[0], pending[1].get(), pending[2])
-            pending = (batch, building, read_at)
-        if pending is not None:
-            store(pending[0], pending[1].get(), pending[2])
     finally:
         if pool is not None:
             pool.close()

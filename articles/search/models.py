@@ -29,6 +29,10 @@ class SearchDocument(models.Model):
     # The article's, kept in step by every write: ranking reads large answers newest first
     # here (migration 0017_search_speed) instead of visiting each match's article.
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    # The article's status is "published", kept in step by every write: with ``published_at``
+    # (due when it has passed) the reader's search answers from this table alone, never
+    # visiting the articles table per match (migration 0020_search_public).
+    public = models.BooleanField(_("已发布"), default=False)
     indexed_at = models.DateTimeField(_("索引时间"), auto_now=True)
 
     class Meta:

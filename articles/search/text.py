@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 import opencc
@@ -29,7 +30,6 @@ _UNWANTED = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^\w\s]|_")
-
 
 
 class _Tokenizer:
@@ -65,18 +65,60 @@ def normalize(text: str) -> str:
     return _converter().convert(text)
 
 
-def normalize_aligned(text: str) -> tuple[str, list[int]]:
+# Each character's fold (control characters and lone surrogates as spaces, NFKC, case folded)
+# where it is not the character itself, for ``str.translate``; and every character whose fold
+# is known. Both grow with the characters seen (a few thousand in a newsroom's archive).
+_FOLDS: dict[int, str] = {}
+_FOLDED: set[str] = set()
+
+
+def _fold_character(char: str) -> str:
+    return unicodedata.normalize("NFKC", _UNWANTED.sub(" ", char)).casefold()
+
+
+def _folds_learn(chars: set[str]) -> None:
+    for char in chars - _FOLDED:
+        folded = _fold_character(char)
+        if folded != char:
+            _FOLDS[ord(char)] = folded
+        _FOLDED.add(char)
+
+
+def normalize_aligned(text: str) -> tuple[str, Sequence[int]]:
     """``normalize(text)`` and, for each of its characters, the index in ``text`` it came from
-    (for highlighting the original text)."""
+    (for highlighting the original text).
+
+    Converted to Simplified first, then folded character by character; done in C over the
+    whole text (``str.translate``), with only the characters whose fold is longer or shorter
+    than one character (``…``, ``ﬁ``, ``①``) mapped one by one: a long body is cheap.
+    """
+    converted = _converter().convert(text)
+    if len(converted) != len(text):
+        return _normalize_aligned_by_character(text)
+    chars = set(converted)
+    _folds_learn(chars)
+    normalised = converted.translate(_FOLDS)
+    if len(normalised) == len(text):
+        return normalised, range(len(text))
+    uneven = [char for char in chars if len(_FOLDS.get(ord(char), char)) != 1]
+    origins: list[int] = []
+    done = 0
+    for found in re.finditer(f"[{''.join(map(re.escape, uneven))}]", converted):
+        index = found.start()
+        origins.extend(range(done, index))
+        origins.extend([index] * len(_FOLDS[ord(converted[index])]))
+        done = index + 1
+    origins.extend(range(done, len(text)))
+    return normalised, origins
+
+
+def _normalize_aligned_by_character(text: str) -> tuple[str, list[int]]:
+    # OpenCC changed the text's length (a phrase converted to one of another length): each
+    # character is converted on its own.
     pieces: list[str] = []
     origins: list[int] = []
-    converted = _converter().convert(text)
-    aligned = len(converted) == len(text)
     for index, char in enumerate(text):
-        source = converted[index] if aligned else char
-        folded = unicodedata.normalize("NFKC", _UNWANTED.sub(" ", source)).casefold()
-        if not aligned:
-            folded = _converter().convert(folded)
+        folded = _converter().convert(_fold_character(char))
         pieces.append(folded)
         origins.extend([index] * len(folded))
     return "".join(pieces), origins

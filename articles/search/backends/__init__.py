@@ -10,6 +10,9 @@ found only by substring (no word hit) come after every word hit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db import connection
 
 
@@ -22,6 +25,28 @@ def backend():
     from articles.search.backends import sqlite
 
     return sqlite
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which documents a search looks at. ``public_at``: only those readers may see at that
+    moment (public flag and publication time of the search table, kept in step by every
+    write: no visit to the articles table); ``within``: the SQL and parameters of the article
+    ids it is narrowed to (filters, a writer's own articles), or None for no narrowing."""
+
+    public_at: datetime | None = None
+    within: tuple[str, tuple] | None = None
+
+    def sql(self, alias: str = "d") -> tuple[str, list]:
+        """A condition on the search table under ``alias``, and its parameters."""
+        conditions, params = ["1 = 1"], []
+        if self.public_at is not None:
+            conditions.append(f"{alias}.public AND {alias}.published_at <= %s")
+            params.append(connection.ops.adapt_datetimefield_value(self.public_at))
+        if self.within is not None:
+            conditions.append(f"{alias}.article_id IN ({self.within[0]})")
+            params.extend(self.within[1])
+        return " AND ".join(conditions), params
 
 
 def token_in_column(column: str, count: int, *, function: str, joiner: str) -> str:

@@ -1,20 +1,29 @@
 """PostgreSQL: the weighted ``tsv`` column (GIN) ranked with ``ts_rank_cd``; substrings of
 three characters or more through ``pg_trgm`` (a GIN trigram index on ``plain``).
 
+Every query reads the search table alone: a reader's scope is its ``public`` flag and
+``published_at`` (``Scope``), so matches never visit the articles table (filters, when a
+reader sets some, narrow to the ids of the filtered articles).
+
 Ranking reads each match's small columns only (title and project tokens, publication time)
 and orders every match by them; the costly part of the score (``ts_rank_cd`` and the phrase
 test, which read the whole ``tsvector``) is computed for the first ``RANKED_CANDIDATES`` of
 that order only. An answer of more than ``LARGE_ANSWER`` word hits is not even read whole: the
 matches that can score title or project points come from a small GIN over the title and
-project tokens, the others newest first from the ``(published_at, article_id)`` index, as
+project tokens, the others newest first from the ``(published_at, article_id)`` indexes, as
 many as the page can need; the order is exactly the one ranking every match would give.
+Substring-only hits rank after every word hit, so they are looked for only when the word hits
+do not fill the page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+
 from django.db import connection
 
-from articles.search.backends import token_in_column
+from articles.search.backends import Scope, token_in_column
 from articles.search.query import ParsedQuery
 
 # pg_trgm can use its index from three characters on; shorter substrings are not looked for
@@ -27,6 +36,80 @@ _WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"
 RANKED_CANDIDATES = 200
 # More word hits than this: rank from the candidates only (see the module's docstring).
 LARGE_ANSWER = 1000
+_TSQUERY = "to_tsquery('simple'::regconfig, %s)"
+# The planner does not know that testing a document's tsvector reads it from TOAST, so under
+# a LIMIT a scan of the whole table looks cheaper than the GIN index (72 ms against 15 for a
+# common word over 100,000 articles); it never is. Each search statement runs with
+# sequential scans off, for itself only (the implicit transaction of a multi-statement
+# string, or reset after it inside a caller's transaction).
+_PLANNED = "SET LOCAL enable_seqscan = off; {sql}; RESET enable_seqscan"
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(_PLANNED.format(sql=sql), params)
+        cursor.nextset()
+        return cursor.fetchall()
+
+
+# The search table's GIN indexes (migrations 0011_search and 0019_search_speed), which a full
+# rebuild drops and builds again once at the end: far cheaper than updating them row by row.
+_GIN_INDEXES = {
+    "articles_searchdocument_tsv": "USING gin (tsv)",
+    "articles_searchdocument_plain_trgm": "USING gin (plain gin_trgm_ops)",
+    "articles_searchdocument_head": "USING gin (to_tsvector('simple'::regconfig, title || ' ' || projects))",
+}
+# Memory for building each of them (the default, 64 MB, makes the tsvector GIN spill to disk);
+# two are built at a time.
+_BUILD_MEMORY = "256MB"
+
+
+@contextmanager
+def bulk_indexing() -> Iterator[None]:
+    """Around the rewriting of every document: the GIN indexes are dropped first and built
+    again at the end, even when the rewriting fails (searching meanwhile is slower, never
+    wrong). A rebuild that was killed outright leaves them missing until the next one."""
+    with connection.cursor() as cursor:
+        for name in _GIN_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
+    try:
+        yield
+    finally:
+        indexes_ensure()
+
+
+def _index_build(name: str, definition: str) -> None:
+    from django.db import connections
+
+    # This thread's own connection: two indexes are built at once, one per core.
+    own = connections["default"]
+    try:
+        with own.cursor() as cursor:
+            cursor.execute(f"SET maintenance_work_mem = '{_BUILD_MEMORY}'")
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON articles_searchdocument {definition}")
+    finally:
+        own.close()
+
+
+def indexes_ensure() -> None:
+    """Build the GIN indexes that are missing (after a rebuild), two at a time (the largest,
+    on ``tsv``, beside the two others), then analyze the table."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for built in [pool.submit(_index_build, name, sql) for name, sql in _GIN_INDEXES.items()]:
+            built.result()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_searchdocument")
+
+
+def documents_insert(columns: Sequence[str], rows: Iterable[tuple]) -> None:
+    """Write new search documents with COPY: no statement of a few megabytes to build and
+    parse per batch (a document's columns hold kilobytes of tokens)."""
+    sql = f"COPY articles_searchdocument ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _tsquery(tokens: tuple[str, ...], operator: str) -> str:
@@ -34,128 +117,152 @@ def _tsquery(tokens: tuple[str, ...], operator: str) -> str:
     return f" {operator} ".join(f"'{token}'" for token in tokens)
 
 
-def _matches(
-    query: ParsedQuery, base_sql: str, base_params: tuple, *, word_hits: tuple[str, list] | None = None
-) -> tuple[str, list]:
-    """SQL for ``(article_id, word_hit)`` of every match: word hits from the GIN index (no
-    ``tsvector`` read), or ``word_hits`` (SQL and parameters) in their place, then
-    substring-only hits from the trigram index."""
-    parts, params = [], []
-    words = _tsquery(query.tokens, "&") if query.tokens else ""
-    if word_hits is not None:
-        parts.append(f"({word_hits[0]})")
-        params += word_hits[1]
-    elif words:
-        parts.append(
-            "SELECT d.article_id, 1 AS word_hit FROM articles_searchdocument d "
-            f"WHERE d.article_id IN ({base_sql}) AND d.tsv @@ to_tsquery('simple'::regconfig, %s)"
+def _word_hits(query: ParsedQuery, scope: Scope, columns: str = "d.article_id") -> tuple[str, list]:
+    """SQL selecting ``columns`` of the word hits in ``scope`` (the GIN index; no ``tsvector``
+    is read: a query of words only needs no recheck)."""
+    where, params = scope.sql()
+    sql = f"SELECT {columns} FROM articles_searchdocument d WHERE {where} AND d.tsv @@ {_TSQUERY}"
+    return sql, [*params, _tsquery(query.tokens, "&")]
+
+
+def _substring_only(
+    query: ParsedQuery, scope: Scope, columns: str = "d.article_id"
+) -> tuple[str, list] | None:
+    """SQL selecting ``columns`` of the substring hits in ``scope`` that are not word hits, or
+    None when the query is too short for the trigram index."""
+    if len(query.text) < SUBSTRING_MIN_LENGTH:
+        return None
+    where, params = scope.sql()
+    sql = f"SELECT {columns} FROM articles_searchdocument d WHERE {where} AND d.plain LIKE %s"
+    params.append(query.like_pattern())
+    if query.tokens:
+        # The word hits from the GIN index, hashed: reading each candidate's tsvector is dearer.
+        sql += (
+            " AND d.article_id NOT IN "
+            f"(SELECT w.article_id FROM articles_searchdocument w WHERE w.tsv @@ {_TSQUERY})"
         )
-        params += [*base_params, words]
-    if len(query.text) >= SUBSTRING_MIN_LENGTH:
-        not_a_word_hit = "AND NOT d.tsv @@ to_tsquery('simple'::regconfig, %s)" if words else ""
-        parts.append(
-            "SELECT d.article_id, 0 AS word_hit FROM articles_searchdocument d "
-            f"WHERE d.article_id IN ({base_sql}) AND d.plain LIKE %s {not_a_word_hit}"
-        )
-        params += [*base_params, query.like_pattern(), *([words] if words else [])]
-    if not parts:
-        return "SELECT NULL::bigint AS article_id, 0 AS word_hit WHERE FALSE", []
-    return " UNION ALL ".join(parts), params
+        params.append(_tsquery(query.tokens, "&"))
+    return sql, params
 
 
-def count(query: ParsedQuery, base_sql: str, base_params: tuple, *, limit: int) -> int:
-    """How many articles match, counted up to ``limit`` (the scan stops there)."""
-    matches, params = _matches(query, base_sql, base_params)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM ({matches}) m LIMIT %s) c", [*params, limit])
-        return cursor.fetchone()[0]
+def count(query: ParsedQuery, scope: Scope, *, limit: int) -> tuple[int, int]:
+    """How many articles match, and how many of them are word hits, each counted up to
+    ``limit`` (the scans stop there; substring-only hits are not looked for when the word
+    hits reach it). One query."""
+    words, word_params = _word_hits(query, scope, "1") if query.tokens else ("SELECT 1 WHERE FALSE", [])
+    substring = _substring_only(query, scope, "1")
+    if substring is None:
+        others, other_params = "0", []
+    else:
+        others = f"(SELECT count(*) FROM ({substring[0]} LIMIT %s) s)"
+        other_params = [*substring[1], limit]
+    sql = f"""
+        SELECT w.n, CASE WHEN w.n >= %s THEN 0 ELSE {others} END
+        FROM (SELECT count(*) AS n FROM ({words} LIMIT %s) w) w
+    """
+    ((word_count, other_count),) = _rows(sql, [limit, *other_params, *word_params, limit])
+    return min(word_count + other_count, limit), word_count
 
 
-def _word_hits_more_than(query: ParsedQuery, base_sql: str, base_params: tuple, limit: int) -> bool:
-    """Whether more than ``limit`` articles are word hits (one query, stopping there)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM articles_searchdocument d "
-            f"WHERE d.article_id IN ({base_sql}) AND d.tsv @@ to_tsquery('simple'::regconfig, %s) "
-            "LIMIT %s) c",
-            [*base_params, _tsquery(query.tokens, "&"), limit + 1],
-        )
-        return cursor.fetchone()[0] > limit
+def _word_hits_counted(query: ParsedQuery, scope: Scope, limit: int) -> int:
+    """How many articles are word hits, counted up to ``limit`` (one query)."""
+    words, params = _word_hits(query, scope, "1")
+    return _rows(f"SELECT count(*) FROM ({words} LIMIT %s) c", [*params, limit])[0][0]
 
 
-def _candidates(query: ParsedQuery, base_sql: str, base_params: tuple, *, needed: int) -> tuple[str, list]:
-    """SQL for ``(article_id, word_hit)`` of the word hits that can be among the first
-    ``needed`` of the ranking: every hit whose title or projects hold a word of the query
-    (they may score +4 or +2), and the ``needed`` newest of the others (which score 0 and so
-    follow in order of recency, the order of the index they are read from). With the
-    substring-only hits (``_matches``), the first ``needed`` of the ranking are all there."""
-    tokens = query.tokens
-    words = _tsquery(tokens, "&")
+def _cheap(tokens: tuple[str, ...]) -> tuple[str, list]:
+    """The title (+4: every word in it) and project (+2: one of the words) points of a word
+    hit, from its small columns."""
     title = token_in_column("d.title", len(tokens), function="strpos", joiner="AND")
     projects = token_in_column("d.projects", len(tokens), function="strpos", joiner="OR")
+    sql = f"(CASE WHEN {title} THEN 4 ELSE 0 END) + (CASE WHEN {projects} THEN 2 ELSE 0 END)"
+    return sql, [*tokens, *tokens]
+
+
+def _candidates(query: ParsedQuery, scope: Scope, *, needed: int) -> tuple[str, list]:
+    """SQL for ``(article_id, word_hit, published_at, cheap)`` of the word hits that can be
+    among the first ``needed`` of the ranking: the ``needed`` best of those whose title or
+    projects hold a word of the query (they may score +4 or +2), and as many of the newest
+    others as those leave room for (they score 0 and so follow in order of recency, the order
+    of the index they are read from: none at all when title and project hits fill the
+    ``needed``, and reading them is the dear part, one tsvector per article read)."""
+    tokens = query.tokens
+    cheap, cheap_params = _cheap(tokens)
+    title = token_in_column("d.title", len(tokens), function="strpos", joiner="AND")
+    projects = token_in_column("d.projects", len(tokens), function="strpos", joiner="OR")
+    columns = f"d.article_id, 1 AS word_hit, d.published_at, {cheap} AS cheap"
+    heads, head_params = _word_hits(query, scope, columns)
+    others, other_params = _word_hits(query, scope, columns)
     sql = f"""
-        SELECT d.article_id, 1 AS word_hit FROM articles_searchdocument d
-        WHERE to_tsvector('simple'::regconfig, d.title || ' ' || d.projects)
-              @@ to_tsquery('simple'::regconfig, %s)
-          AND d.tsv @@ to_tsquery('simple'::regconfig, %s) AND d.article_id IN ({base_sql})
+        WITH heads AS MATERIALIZED (
+            {heads} AND to_tsvector('simple'::regconfig, d.title || ' ' || d.projects) @@ {_TSQUERY}
+            ORDER BY cheap DESC, d.published_at DESC NULLS LAST, d.article_id DESC LIMIT %s
+        )
+        SELECT * FROM heads
         UNION
-        (SELECT d.article_id, 1 AS word_hit FROM articles_searchdocument d
-         WHERE d.tsv @@ to_tsquery('simple'::regconfig, %s) AND d.article_id IN ({base_sql})
-           AND NOT ({title} OR {projects})
+        ({others} AND NOT ({title} OR {projects})
          ORDER BY d.published_at DESC NULLS LAST, d.article_id DESC
-         LIMIT %s)
+         LIMIT (SELECT %s - count(*) FROM heads WHERE heads.cheap > 0))
     """
-    params = [_tsquery(tokens, "|"), words, *base_params, words, *base_params, *tokens, *tokens, needed]
+    params = [
+        *cheap_params, *head_params, _tsquery(tokens, "|"), needed,
+        *cheap_params, *other_params, *tokens, *tokens, needed,
+    ]
     return sql, params
 
 
 def page(
     query: ParsedQuery,
-    base_sql: str,
-    base_params: tuple,
+    scope: Scope,
     *,
     offset: int,
     limit: int,
-    counted: int | None = None,
+    counted: tuple[int, int] | None = None,
 ) -> list[int]:
-    """Ranked ids ``offset`` to ``offset + limit``. ``counted``: the (capped) count of every
-    match when the caller has it; without it, one more query tells a large answer."""
+    """Ranked ids ``offset`` to ``offset + limit``. ``counted``: ``count()``'s answer when the
+    caller has it; without it, one more query counts the word hits."""
     tokens = query.tokens
-    large = bool(tokens) and offset + limit <= LARGE_ANSWER
-    if large:
-        large = counted > LARGE_ANSWER if counted is not None else (
-            _word_hits_more_than(query, base_sql, base_params, LARGE_ANSWER)
-        )
-    if large:
-        needed = RANKED_CANDIDATES + offset + limit
-        word_hits = _candidates(query, base_sql, base_params, needed=needed)
-        matches, match_params = _matches(query, base_sql, base_params, word_hits=word_hits)
-    else:
-        matches, match_params = _matches(query, base_sql, base_params)
+    end = offset + limit
+    words = 0
     if tokens:
-        title = token_in_column("d.title", len(tokens), function="strpos", joiner="AND")
-        projects = token_in_column("d.projects", len(tokens), function="strpos", joiner="OR")
-        phrase = "d.tsv @@ to_tsquery('simple'::regconfig, %s)" if len(tokens) > 1 else "FALSE"
-        cheap = f"(CASE WHEN m.word_hit = 1 AND {title} THEN 4 ELSE 0 END) + " + (
-            f"(CASE WHEN m.word_hit = 1 AND {projects} THEN 2 ELSE 0 END)"
-        )
-        cheap_params = [*tokens, *tokens]
-        full = f"""(CASE WHEN {phrase} THEN 1 ELSE 0 END)
-            + ts_rank_cd(%s::float4[], d.tsv, to_tsquery('simple'::regconfig, %s), 32)"""
+        words = counted[1] if counted else _word_hits_counted(query, scope, max(LARGE_ANSWER, end) + 1)
+    parts, params = [], []
+    if tokens and words > LARGE_ANSWER and end <= LARGE_ANSWER:
+        sql, part_params = _candidates(query, scope, needed=RANKED_CANDIDATES + end)
+        parts.append(sql)
+        params += part_params
+    elif tokens:
+        cheap, cheap_params = _cheap(tokens)
+        columns = f"d.article_id, 1 AS word_hit, d.published_at, {cheap} AS cheap"
+        sql, part_params = _word_hits(query, scope, columns)
+        parts.append(sql)
+        params += [*cheap_params, *part_params]
+    # Substring-only hits come after every word hit: wanted only when these do not fill the page.
+    substring = _substring_only(query, scope, "d.article_id, 0 AS word_hit, d.published_at, 0 AS cheap")
+    if substring is not None and words < end:
+        parts.append(substring[0])
+        params += substring[1]
+    if not parts:
+        return []
+    if tokens:
+        phrase = f"d.tsv @@ {_TSQUERY}" if len(tokens) > 1 else "FALSE"
+        full = f"(CASE WHEN {phrase} THEN 1 ELSE 0 END) + ts_rank_cd(%s::float4[], d.tsv, {_TSQUERY}, 32)"
         phrase_params = [_tsquery(tokens, "<->")] if len(tokens) > 1 else []
         full_params = [*phrase_params, _WEIGHTS, _tsquery(tokens, "&")]
     else:
-        cheap, cheap_params, full, full_params = "0", [], "0", []
+        full, full_params = "0", []
+    # The first max(RANKED_CANDIDATES, end) in the order of title, project and recency; the
+    # full score reorders the first RANKED_CANDIDATES of them (it is below 2, the gap between
+    # point levels, so no later match can pass one of them).
+    union = " UNION ALL ".join(f"({part})" for part in parts)
     sql = f"""
-        WITH scored AS (
-            SELECT m.article_id, m.word_hit, d.published_at, {cheap} AS cheap
-            FROM ({matches}) m
-            JOIN articles_searchdocument d ON d.article_id = m.article_id
-        ), ordered AS (
-            SELECT scored.*, row_number() OVER (
+        WITH ordered AS (
+            SELECT m.*, row_number() OVER (
                 ORDER BY word_hit DESC, cheap DESC, published_at DESC NULLS LAST, article_id DESC
             ) AS position
-            FROM scored
+            FROM ({union}) m
+            ORDER BY position
+            LIMIT %s
         )
         SELECT o.article_id
         FROM ordered o JOIN articles_searchdocument d ON d.article_id = o.article_id
@@ -164,7 +271,5 @@ def page(
                  o.published_at DESC NULLS LAST, o.article_id DESC
         LIMIT %s OFFSET %s
     """
-    params = [*cheap_params, *match_params, RANKED_CANDIDATES, *full_params, limit, offset]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    params = [*params, max(RANKED_CANDIDATES, end), RANKED_CANDIDATES, *full_params, limit, offset]
+    return [row[0] for row in _rows(sql, params)]

@@ -3,15 +3,36 @@ or more with LIKE over ``plain`` (a scan, fine at the sizes SQLite serves)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
+from datetime import datetime
+
 from django.db import connection
 
-from articles.search.backends import token_in_column
+from articles.search.backends import Scope, token_in_column
 from articles.search.query import ParsedQuery
 
 SUBSTRING_MIN_LENGTH = 2
 # bm25 column weights: title, summary (excerpt, credits, categories, tags), projects, body,
 # single characters; the proportions of the PostgreSQL weights.
 _WEIGHTS = "20.0, 8.0, 8.0, 4.0, 1.0"
+
+
+def bulk_indexing() -> nullcontext:
+    """Around the rewriting of every document: nothing to do (FTS5 is kept by triggers)."""
+    return nullcontext()
+
+
+def documents_insert(columns: Sequence[str], rows: Iterable[tuple]) -> None:
+    """Write new search documents (the FTS5 triggers index them)."""
+    placeholders = ", ".join(["%s"] * len(columns))
+    # Times as Django stores them (UTC text without an offset), as the ORM writes them.
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [tuple(adapt(value) if isinstance(value, datetime) else value for value in row) for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO articles_searchdocument ({', '.join(columns)}) VALUES ({placeholders})", rows
+        )
 
 
 def _fts(tokens: tuple[str, ...], operator: str) -> str:
@@ -38,31 +59,33 @@ def _match(query: ParsedQuery) -> tuple[str, list]:
     return "(" + " OR ".join(conditions) + ")", params
 
 
-def count(query: ParsedQuery, base_sql: str, base_params: tuple, *, limit: int) -> int:
-    """How many articles match, counted up to ``limit``."""
+def count(query: ParsedQuery, scope: Scope, *, limit: int) -> tuple[int, int]:
+    """How many articles match, and how many of them are word hits, counted up to ``limit``."""
     hits, hit_params = _hits(query)
     match, params = _match(query)
+    where, scope_params = scope.sql()
     sql = (
-        f"WITH h AS ({hits}) SELECT count(*) FROM (SELECT 1 FROM articles_searchdocument d "
-        f"LEFT JOIN h ON h.article_id = d.article_id WHERE d.article_id IN ({base_sql}) AND {match} "
-        "LIMIT %s)"
+        f"WITH h AS ({hits}) SELECT count(*), coalesce(sum(word_hit), 0) FROM (SELECT "
+        "h.article_id IS NOT NULL AS word_hit FROM articles_searchdocument d "
+        f"LEFT JOIN h ON h.article_id = d.article_id WHERE {where} AND {match} LIMIT %s)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*hit_params, *base_params, *params, limit])
-        return cursor.fetchone()[0]
+        cursor.execute(sql, [*hit_params, *scope_params, *params, limit])
+        total, words = cursor.fetchone()
+        return total, words
 
 
 def page(
     query: ParsedQuery,
-    base_sql: str,
-    base_params: tuple,
+    scope: Scope,
     *,
     offset: int,
     limit: int,
-    counted: int | None = None,  # the PostgreSQL backend's hint; unused here
+    counted: tuple[int, int] | None = None,  # the PostgreSQL backend's hint; unused here
 ) -> list[int]:
     hits, hit_params = _hits(query)
     match, match_params = _match(query)
+    where, scope_params = scope.sql()
     tokens = query.tokens
     title = token_in_column("d.title", len(tokens), function="instr", joiner="AND")
     projects = token_in_column("d.projects", len(tokens), function="instr", joiner="OR")
@@ -81,13 +104,12 @@ def page(
                4 * ({title}) + 2 * ({projects}) + ({phrase})
                + coalesce(h.relevance / (h.relevance + 1.0), 0) AS score
         FROM articles_searchdocument d
-        JOIN articles_article a ON a.id = d.article_id
         LEFT JOIN h ON h.article_id = d.article_id
-        WHERE d.article_id IN ({base_sql}) AND {match}
-        ORDER BY word_hit DESC, score DESC, a.published_at IS NULL, a.published_at DESC, a.id DESC
+        WHERE {where} AND {match}
+        ORDER BY word_hit DESC, score DESC, d.published_at IS NULL, d.published_at DESC, d.article_id DESC
         LIMIT %s OFFSET %s
     """
-    params = [*hit_params, *tokens, *tokens, *phrase_params, *base_params, *match_params, limit, offset]
+    params = [*hit_params, *tokens, *tokens, *phrase_params, *scope_params, *match_params, limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

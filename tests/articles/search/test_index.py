@@ -142,3 +142,24 @@ def test_rebuild_keeps_the_document_of_an_article_saved_while_it_ran(write_artic
     monkeypatch.setattr(index, "_work", work_then_an_editor_saves)
     index.documents_rebuild()
     assert titles("编辑刚改") == ["编辑刚改的标题"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_full_rebuild_outside_a_transaction_leaves_every_index_in_place(write_article):
+    from django.db import connection
+
+    write_article("自动驾驶出租车")
+    write_article("自动驾驶草稿", status=Article.Status.DRAFT)
+    call_command("search_rebuild", stdout=io.StringIO(), workers=1)
+    assert titles("自动驾驶") == ["自动驾驶出租车"]
+    assert titles("驶出租") == ["自动驾驶出租车"]  # a substring: the trigram index on PostgreSQL
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'articles_searchdocument'")
+            names = {row[0] for row in cursor.fetchall()}
+        assert {
+            "articles_searchdocument_tsv",
+            "articles_searchdocument_plain_trgm",
+            "articles_searchdocument_head",
+            "articles_searchdocument_public_recent",
+        } <= names

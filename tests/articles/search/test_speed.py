@@ -106,3 +106,36 @@ def test_the_document_keeps_the_publication_time_in_step(write_article):
     draft.refresh_from_db()
     assert draft.published_at == later
     assert SearchDocument.objects.get(article=draft).published_at == later
+
+
+def test_substring_only_hits_follow_every_word_hit_page_after_page(client, write_article, settings):
+    """Substring-only hits are looked for only when the word hits do not fill the page: the
+    order and the count are the same as if they were always looked for."""
+    settings.ARTICLES_PAGE_SIZE = 2
+    for n in range(1, 4):
+        write_article(f"云服务商排名第{n}", days_ago=n)
+    write_article("阿里云服务商业化", days_ago=0.5)  # the newest, but no word 服务商
+    first = client.get("/search/?q=云服务商")
+    assert "找到 4 篇文章" in first.content.decode()
+    assert [result["title"] for result in results(first)] == ["云服务商排名第1", "云服务商排名第2"]
+    second = results(client.get("/search/?q=云服务商&page=2"))
+    assert [result["title"] for result in second] == ["云服务商排名第3", "阿里云服务商业化"]
+    found = search(query=query_parse("云服务商"), queryset=Article.objects.published())
+    assert [article.title for article in found[1:4]] == ["云服务商排名第2", "云服务商排名第3", "阿里云服务商业化"]
+
+
+def test_search_pages_cost_a_fixed_number_of_queries(client, write_article, django_assert_max_num_queries):
+    for n in range(30):
+        write_article(f"云服务商排名第{n}", f"<p>文 | 作者{n}</p><p>内容。</p>", categories=["资讯"], days_ago=n + 1)
+    write_article("阿里云服务商业化", categories=["资讯"])
+    # The page's own three (next scheduled time, categories of the filter, header sections),
+    # then count, ranked ids, articles, credits: a filter, a later page or a one-character
+    # query adds none.
+    for url in (
+        "/search/?q=云服务商",
+        "/search/?q=云服务商&page=2",
+        "/search/?q=云服务商&category=资讯&from=2020-01-01",
+        "/search/?q=云",
+    ):
+        with django_assert_max_num_queries(7):
+            assert results(client.get(url))
