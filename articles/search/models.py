@@ -31,7 +31,7 @@ class SearchDocument(models.Model):
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     # The article's status is "published", kept in step by every write: with ``published_at``
     # (due when it has passed) the reader's search answers from this table alone, never
-    # visiting the articles table per match (migration 0020_search_public).
+    # visiting the articles table per match (migration 0021_search_public).
     public = models.BooleanField(_("已发布"), default=False)
     indexed_at = models.DateTimeField(_("索引时间"), auto_now=True)
 

@@ -63,7 +63,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("articles", "0019_search_speed"),
+        ("articles", "0020_label_list_dates"),
     ]
 
     operations = [
