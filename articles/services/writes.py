@@ -48,7 +48,7 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
-from articles.search.index import documents_update
+from articles.search.index import DocumentText, documents_update
 from articles.services.credits import Byline, authors_get_or_create, credits_build
 from articles.services.mentions import ProjectLink, mentions_build, projects_upsert
 from articles.webhooks.events import article_events_record, subscribed_kinds
@@ -65,6 +65,7 @@ class ArticleWrite:
     categories: list[str] | None = None  # None: left as they are
     tags: list[str] | None = None
     comment: str = ""  # the revision's comment
+    search_text: DocumentText | None = None  # its search text when already built (the importer)
 
 
 def version_next(*, previous: Article | None) -> int:
@@ -199,7 +200,11 @@ def derived_after_write(
     labels_write(writes=writes, replaced=replaced)
     credits_derive(writes=writes, replaced=replaced)
     mentions_write(writes=writes)
-    documents_update([write.article.pk for write in writes], purge=purge_search)
+    documents_update(
+        [write.article.pk for write in writes],
+        purge=purge_search,
+        prebuilt={w.article.pk: w.search_text for w in writes if w.search_text is not None},
+    )
 
 
 def events_record(*, writes: list[ArticleWrite]) -> None:

@@ -21,6 +21,7 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from articles.caching import content_changed
+from articles.search.dictionary import dictionary_ensure
 from articles.services.importing.identity import (
     ImportRun,
     Wanted,
@@ -174,6 +175,8 @@ def _batch_finish(
     """Wait for the batch's parsing, write it (unless a dry run); return its results in order.
     Marks cached reader pages stale once the batch changed anything."""
     results, parsed = batch.results, []
+    if not dry_run:
+        dictionary_ensure()  # current, for posts parsed in this process (a small import)
     for index, outcome in zip(batch.parsing, batch.collect(), strict=True):
         if isinstance(outcome, ImportResult):
             results[index] = outcome
@@ -224,7 +227,10 @@ def posts_import(
     with ExitStack() as stack:
         sources = sources_collect(inputs=inputs, limits=limits, stack=stack)
         total, done, run = len(sources), 0, ImportRun()
-        parser = PostParser(workers=workers if total >= 2 * batch_size else 1)
+        if not dry_run:
+            # Parsing builds the posts' search text with this dictionary (workers fork with it).
+            dictionary_ensure()
+        parser = PostParser(workers=workers if total >= 2 * batch_size else 1, index=not dry_run)
         stack.callback(parser.close)
         if progress:
             progress(0, total)

@@ -181,6 +181,7 @@ def posts_write(
                 categories=post.categories,
                 tags=post.tags,
                 comment=imported_comment(post.path),
+                search_text=post.search_text,
             )
             for post, article in written
         ]
