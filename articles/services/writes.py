@@ -50,7 +50,7 @@ from articles.models import (
 )
 from articles.search.index import DocumentText, documents_update
 from articles.services.credits import Byline, authors_get_or_create, credits_build
-from articles.services.mentions import ProjectLink, mentions_build, projects_upsert
+from articles.services.mentions import ProjectLink, mentions_build, projects_upsert_many
 from articles.webhooks.events import article_events_record, subscribed_kinds
 
 
@@ -172,20 +172,21 @@ def credits_derive(*, writes: list[ArticleWrite], replaced: list[int]) -> list[C
 
 
 def mentions_write(*, writes: list[ArticleWrite]) -> list[ProjectMention]:
-    """Make each write's article's mentions exactly its ``links``; upsert the projects."""
+    """Make each write's article's mentions exactly its ``links``; upsert the projects, for the
+    whole batch at once (``projects_upsert_many``). Four queries at most."""
     ProjectMention.objects.filter(article_id__in=[w.article.pk for w in writes if w.article.pk]).delete()
-    rows = []
     # Oldest first, so a project ends up named as its newest mention describes it.
     dated = [w for w in writes if w.links]
     epoch = datetime.min.replace(tzinfo=timezone.get_current_timezone())
-    for write in sorted(dated, key=lambda w: w.article.published_at or epoch):
-        article = write.article
-        projects = projects_upsert(
-            links=write.links,
-            seen_at=article.published_at,
-            refresh=article.status == Article.Status.PUBLISHED,
-        )
-        rows.extend(mentions_build(article=article, links=write.links, projects=projects))
+    dated.sort(key=lambda w: w.article.published_at or epoch)
+    projects = projects_upsert_many(
+        mentioned=[
+            (w.links, w.article.published_at, w.article.status == Article.Status.PUBLISHED) for w in dated
+        ]
+    )
+    rows = []
+    for write in dated:
+        rows.extend(mentions_build(article=write.article, links=write.links, projects=projects))
     return ProjectMention.objects.bulk_create(rows)
 
 
