@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -91,17 +91,24 @@ def post_names(post: LegacyPost) -> list[str]:
     ]
 
 
+_taught: set[str] = set()  # names this process was given, so each is added once
+
+
 def posts_index(outcomes: Iterable[Outcome], words: Iterable[str] = ()) -> None:
     """Give each parsed post its search text (``articles.search.index.document_text``).
 
-    Their names (``post_names``) and ``words`` join this process's dictionary first, so a
-    company a post links to is one word in its body, as when the writer builds the document. A
-    post whose text cannot be built keeps ``search_text`` None: the writer builds it."""
+    Their names (``post_names``) and ``words`` (the names the import has written so far) join
+    this process's dictionary first, so a company a post links to, or one an earlier batch
+    named, is one word in its body, as when the writer builds the document. A post whose text
+    cannot be built keeps ``search_text`` None: the writer builds it."""
     from articles.search.dictionary import words_add
     from articles.search.index import document_text
 
     posts = [outcome for outcome in outcomes if isinstance(outcome, LegacyPost)]
-    words_add([*words, *(name for post in posts for name in post_names(post))])
+    given = (*words, *(name for post in posts for name in post_names(post)))
+    names = [name for name in dict.fromkeys(given) if name not in _taught]
+    _taught.update(names)
+    words_add(names)
     for post in posts:
         try:
             post.search_text = document_text(title=post.title, excerpt=post.excerpt, body_html=post.body)
@@ -109,10 +116,10 @@ def posts_index(outcomes: Iterable[Outcome], words: Iterable[str] = ()) -> None:
             logger.exception("could not build the search text of %s", post.path)
 
 
-def _jobs_parse(jobs: list[ParseJob], index: bool = False) -> list[Outcome]:
+def _jobs_parse(jobs: list[ParseJob], index: bool = False, words: Sequence[str] = ()) -> list[Outcome]:
     outcomes = [job_parse(job) for job in jobs]
     if index:
-        posts_index(outcomes)
+        posts_index(outcomes, words)
     return outcomes
 
 
@@ -170,19 +177,22 @@ class PostParser:
             self._executor.shutdown(cancel_futures=True)
             self._executor = None
 
-    def _submit(self, chunk: list[ParseJob]) -> Future:
+    def _submit(self, chunk: list[ParseJob], words: Sequence[str]) -> Future:
         try:
-            return self._pool().submit(_jobs_parse, chunk, self._index)
+            return self._pool().submit(_jobs_parse, chunk, self._index, words)
         except BrokenProcessPool:  # an earlier chunk killed a worker: start afresh
             self._discard_pool()
-            return self._pool().submit(_jobs_parse, chunk, self._index)
+            return self._pool().submit(_jobs_parse, chunk, self._index, words)
 
-    def submit(self, jobs: list[ParseJob]) -> Callable[[], list[Outcome]]:
-        """Start parsing ``jobs``; returns a function that waits for their outcomes, in order."""
+    def submit(self, jobs: list[ParseJob], words: Sequence[str] = ()) -> Callable[[], list[Outcome]]:
+        """Start parsing ``jobs``; returns a function that waits for their outcomes, in order.
+        ``words``: names the workers' dictionaries need that they may not have (see
+        ``posts_index``); this process's own dictionary has them already."""
         if self._workers <= 1:
             return lambda: _jobs_parse(jobs, self._index)
         chunks = [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
-        futures: list[Future] = [self._submit(chunk) for chunk in chunks]
+        words = tuple(words) if self._index else ()
+        futures: list[Future] = [self._submit(chunk, words) for chunk in chunks]
 
         def collect() -> list[Outcome]:
             outcomes: list[Outcome] = []

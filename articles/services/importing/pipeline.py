@@ -30,7 +30,7 @@ from articles.services.importing.identity import (
     import_action,
     skipped_warning,
 )
-from articles.services.importing.parsing import Outcome, ParseJob, PostParser
+from articles.services.importing.parsing import Outcome, ParseJob, PostParser, post_names
 from articles.services.importing.reading import LegacyPost, content_digest
 from articles.services.importing.results import ImportResult, PostError
 from articles.services.importing.sources import (
@@ -121,7 +121,13 @@ class _Batch:
     collect: Callable[[], list[Outcome]]
 
 
-def _batch_start(batch: list[PostSource | SourceFailure], *, run: ImportRun, parser: PostParser) -> _Batch:
+def _batch_start(
+    batch: list[PostSource | SourceFailure],
+    *,
+    run: ImportRun,
+    parser: PostParser,
+    learned: Iterable[str] = (),
+) -> _Batch:
     """Read the batch's files, mark the unchanged ones, and start parsing the others."""
     results: dict[int, ImportResult] = {}
     read: list[tuple[int, PostSource, bytes, str]] = []
@@ -160,7 +166,8 @@ def _batch_start(batch: list[PostSource | SourceFailure], *, run: ImportRun, par
         else:
             jobs.append(ParseJob(path=source.path, raw=raw, mtime=source.mtime, digest=digest))
             parsing.append(index)
-    return _Batch(size=len(batch), results=results, parsing=parsing, collect=parser.submit(jobs))
+    collect = parser.submit(jobs, words=learned)
+    return _Batch(size=len(batch), results=results, parsing=parsing, collect=collect)
 
 
 def _batch_finish(
@@ -171,9 +178,11 @@ def _batch_finish(
     dry_run: bool,
     fetch_images: bool,
     publish_undated: bool,
+    learned: dict[str, None],
 ) -> list[ImportResult]:
     """Wait for the batch's parsing, write it (unless a dry run); return its results in order.
-    Marks cached reader pages stale once the batch changed anything."""
+    Marks cached reader pages stale once the batch changed anything. The names of the posts it
+    wrote join ``learned`` (for the dictionaries of the parsing workers)."""
     results, parsed = batch.results, []
     if not dry_run:
         dictionary_ensure()  # current, for posts parsed in this process (a small import)
@@ -190,6 +199,7 @@ def _batch_finish(
     elif parsed:
         options = {"overwrite": overwrite, "publish_undated": publish_undated}
         written = _write([post for _i, post in parsed], run, options)
+        learned.update((name, None) for _i, post in parsed for name in post_names(post))
         for (index, _post), result in zip(parsed, written, strict=True):
             results[index] = result
         changed = any(result.status in ("created", "updated") for result in written)
@@ -240,11 +250,14 @@ def posts_import(
             "dry_run": dry_run,
             "fetch_images": fetch_images,
             "publish_undated": publish_undated,
+            "learned": {},  # names of the posts written so far
         }
         pending: _Batch | None = None
         for start in range(0, total, batch_size):
             # Parse this batch (on the pool) while the previous one is written.
-            current = _batch_start(sources[start : start + batch_size], run=run, parser=parser)
+            current = _batch_start(
+                sources[start : start + batch_size], run=run, parser=parser, learned=options["learned"]
+            )
             if pending is not None:
                 yield from _batch_finish(pending, **options)
                 done += pending.size
