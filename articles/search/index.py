@@ -155,13 +155,19 @@ def _build(item: tuple) -> tuple:
     return tuple(getattr(document, field) for field in _FIELDS)
 
 
-def _work(ids: list[int]) -> tuple[list[tuple], dict[int, object]]:
+def _work(ids: list[int], *, text: bool = True) -> tuple[list[tuple], dict[int, object]]:
     """What building the documents of ``ids`` needs (the names join the dictionary), and each
-    article's ``updated_at`` as read."""
+    article's ``updated_at`` as read. ``text=False``: their title, excerpt and body are not
+    read (their ``document_text`` is already built) and come back empty."""
     from articles.models import Article
 
-    columns = ("pk", "title", "excerpt", "body", "published_at", "updated_at")
-    rows = list(Article.objects.filter(pk__in=ids).values_list(*columns))
+    if text:
+        columns = ("pk", "title", "excerpt", "body", "published_at", "updated_at")
+        rows = list(Article.objects.filter(pk__in=ids).values_list(*columns))
+    else:
+        columns = ("pk", "published_at", "updated_at")
+        found = Article.objects.filter(pk__in=ids).values_list(*columns)
+        rows = [(pk, "", "", "", *rest) for pk, *rest in found]
     names = _names([row[0] for row in rows])
     learned = [name for entry in names.values() for name in (*entry.credits, *entry.labels, *entry.projects)]
     if words_add(learned):
@@ -177,7 +183,7 @@ def _store(ids: list[int], built: list[tuple]) -> None:
 
 
 def _documents_write(ids: list[int], prebuilt: Mapping[int, DocumentText]) -> None:
-    work, _read_at = _work(ids)
+    work, _read_at = _work(ids, text=False) if all(pk in prebuilt for pk in ids) else _work(ids)
     _store(ids, [_build((*item, prebuilt.get(item[0]))) for item in work])
 
 
