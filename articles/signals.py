@@ -53,7 +53,7 @@ def article_remember_listing(sender, instance: Article, raw: bool = False, **kwa
         instance._listing_before = None
         return
     instance._listing_before = (
-        Article.objects.filter(pk=instance.pk).values_list("status", "published_at").first()
+        Article.objects.filter(pk=instance.pk).values_list("status", "published_at", "kind").first()
     )
 
 

@@ -108,7 +108,7 @@ def fill() -> None:
     copies = "FROM articles_article a JOIN {table} r ON r.{column} = (a.extra->>'bench_source')::bigint"
     relations = [
         ("articles_credit", "article_id", ["author_id", "role", '"order"']),
-        ("articles_categorizedarticle", "content_object_id", ["tag_id", "name"]),
+        ("articles_categorizedarticle", "content_object_id", ["tag_id", "name", "position"]),
         ("articles_taggedarticle", "content_object_id", ["tag_id", "name"]),
         (
             "articles_projectmention",

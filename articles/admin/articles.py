@@ -193,7 +193,9 @@ class ArticleAdmin(VersionAdmin):
 
     def head_image_preview(self, obj: Article) -> str:
         if not obj.head_image_src:
-            return "—"
+            # A remote head image that could not be fetched: say so (its URL and state are in
+            # the "远程图片" row below) instead of an empty box.
+            return remote_image_state_text(obj, "head_image") if obj.head_image_url else "—"
         x = obj.head_image_focal_x if obj.head_image_focal_x is not None else 0.5
         y = obj.head_image_focal_y if obj.head_image_focal_y is not None else 0.5
         return format_html(

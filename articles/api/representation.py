@@ -88,7 +88,9 @@ def project_ref(project: Project) -> dict:
     return {
         "identifier": project.external_id,
         "name": project.name,
-        "logo_url": project.logo_url or None,
+        # The logo the pages show (Project.logo_src): the stored copy, else the remote one unless
+        # fetching it failed; null then, and the pages show a badge of the name's first letter.
+        "logo_url": absolute_url(project.logo_src) or None,
         "url": absolute_url(project.get_absolute_url()),
     }
 
@@ -118,8 +120,10 @@ def _rendition(rendition: Rendition) -> dict:
 
 def head_image_dict(article: Article) -> dict | None:
     """The head image: the original, its renditions (every spec and format, narrowest first)
-    and focal point; an imported article without an upload has only its remote URL."""
-    if not article.head_image and not article.head_image_url:
+    and focal point; an imported article without a stored copy has only its remote URL. The
+    image the pages show (``Article.head_image_src``): none when there is no image, or only a
+    remote one that could not be fetched (the pages omit it then)."""
+    if not article.head_image_src:
         return None
     renditions = []
     if article.head_image:

@@ -53,7 +53,10 @@ class Credit(Strict):
 class ProjectRef(Strict):
     identifier: str = Field(description="项目 ID（project-link 的 data-id）")
     name: str
-    logo_url: str | None
+    logo_url: str | None = Field(
+        description="Logo：本站保存的副本（images_fetch 下载过的）；没有副本时为远程地址；"
+        "远程地址下载失败或没有 Logo 时为 null（页面此时显示名称首字的字母徽章）"
+    )
     url: str = Field(description="本站项目页的绝对地址")
 
 
@@ -77,7 +80,9 @@ class FocalPoint(Strict):
 
 
 class HeadImage(Strict):
-    url: str = Field(description="原图（上传的图或导入时的远程地址）")
+    url: str = Field(
+        description="原图：本站保存的图（上传的，或 images_fetch / 导入下载的）；没有时为导入时的远程地址"
+    )
     alt: str
     focal_point: FocalPoint | None
     renditions: list[Rendition]
@@ -94,7 +99,9 @@ class Article(Strict):
     categories: list[Category] | None = Field(None, description="按编辑给定的顺序，第一个是主栏目")
     tags: list[Tag] | None = None
     credits: list[Credit] | None = None
-    head_image: HeadImage | None = None
+    head_image: HeadImage | None = Field(
+        None, description="没有题图，或只有下载失败的远程题图时为 null（页面此时不显示题图）"
+    )
     projects: list[ProjectRef] | None = Field(None, description="正文提及的项目，按首次提及的顺序")
     source: str | None = None
 

@@ -36,16 +36,17 @@ def article_list_keys(ids: Iterable[int]) -> set[str]:
     return keys
 
 
-def listing_changed(before: tuple[str, object] | None, article: Article) -> bool:
-    """Whether saving ``article`` (``before``: its stored ``(status, published_at)``, ``None``
-    when new or unknown) moves it into, out of or within any list."""
+def listing_changed(before: tuple[str, object, str] | None, article: Article) -> bool:
+    """Whether saving ``article`` (``before``: its stored ``(status, published_at, kind)``,
+    ``None`` when new or unknown) moves it into, out of or within any list (a published
+    article that becomes a flash leaves the article lists and joins the flash list)."""
     published = Article.Status.PUBLISHED
     if before is None:
         return article.status == published
-    status, published_at = before
+    status, published_at, kind = before
     if published not in (status, article.status):
         return False
-    return status != article.status or published_at != article.published_at
+    return (status, published_at, kind) != (article.status, article.published_at, article.kind)
 
 
 def relation_keys(instance: CategorizedArticle | TaggedArticle | Credit | ProjectMention) -> set[str]:

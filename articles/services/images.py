@@ -14,7 +14,8 @@ encoder, once.
 Every stored image goes through it. Head images, thumbnails, author avatars and renditions are
 ``articles.fields.CleanImageField`` fields: whatever is saved into them runs ``image_normalize``
 unless it already is a ``NormalizedImage``. Editor uploads go through ``image_store``, images
-the importer fetches through ``image_normalize``.
+the importer fetches through ``image_normalize``, and the image files of an export read back
+(``importing.local_images``) through ``image_normalize(keep_pixels_only=True)``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from articles.models import Article, Rendition
+from articles.services.image_containers import pixels_only
 
 # Pillow format name -> (file extension, MIME type)
 FORMATS: dict[str, tuple[str, str]] = {
@@ -81,7 +83,7 @@ class CheckedImage:
         return FORMATS[self.format][0]
 
 
-def _max_bytes() -> int:
+def image_max_bytes() -> int:
     return int(getattr(settings, "ARTICLES_IMAGE_MAX_BYTES", 10 * 1024 * 1024))
 
 
@@ -119,8 +121,8 @@ def image_check(file) -> CheckedImage:
     if size is None:
         file.seek(0, io.SEEK_END)
         size = file.tell()
-    if size > _max_bytes():
-        limits = {"size": _megabytes(size), "max": _megabytes(_max_bytes())}
+    if size > image_max_bytes():
+        limits = {"size": _megabytes(size), "max": _megabytes(image_max_bytes())}
         raise ImageRejected(_("图片太大（%(size)s），上限为 %(max)s。") % limits)
     image = _open(file)
     if image.format not in FORMATS:
@@ -179,12 +181,24 @@ def _upright_srgb(source: Image.Image) -> Image.Image:
     return _in_srgb(upright, icc_profile)
 
 
-def image_normalize(file, *, checked: CheckedImage | None = None) -> NormalizedImage:
+def image_normalize(
+    file, *, checked: CheckedImage | None = None, keep_pixels_only: bool = False
+) -> NormalizedImage:
     """The upload re-encoded in its own format: EXIF orientation applied, colours in sRGB, no
     metadata, first frame only, under a random file name. Raises ``ImageRejected`` (it runs
-    ``image_check`` first unless given its result)."""
+    ``image_check`` first unless given its result).
+
+    ``keep_pixels_only``: a file that already has the shape this function writes (nothing but
+    one frame of pixels and nothing after it: ``image_containers.pixels_only``) keeps its bytes,
+    under a random name; that is how an export's images come back identical, not re-encoded
+    (a JPEG would lose a little at each pass)."""
     checked = checked or image_check(file)
     file.seek(0)
+    if keep_pixels_only:
+        data = file.read()
+        file.seek(0)
+        if pixels_only(data, checked.format):
+            return NormalizedImage(data, name=f"{uuid.uuid4().hex}.{checked.extension}")
     with Image.open(file) as source:
         data = _encode(_upright_srgb(source), checked.format)
     return NormalizedImage(data, name=f"{uuid.uuid4().hex}.{checked.extension}")

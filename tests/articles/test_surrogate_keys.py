@@ -110,6 +110,20 @@ def test_publishing_empties_the_lists_it_joins_but_not_other_article_pages(clien
     assert "突发：新发布的快讯" in client.get("/categories/快讯/").content.decode()
 
 
+def test_making_a_published_story_a_flash_moves_it_between_the_lists_at_once(client, reader_site):
+    article = reader_site.published[0]
+    _verdicts(client, ["/", "/flash/"])
+    assert article.title not in client.get("/flash/").content.decode()
+
+    article.kind = Article.Kind.FLASH
+    article_save(article=article)
+
+    assert article.title in client.get("/flash/").content.decode(), "the flash list was emptied"
+    article.kind = Article.Kind.ARTICLE
+    article_save(article=article)
+    assert article.title not in client.get("/flash/").content.decode()
+
+
 def test_unpublishing_empties_every_list_that_showed_it(client, reader_site):
     article = reader_site.published[1]  # in 快讯, by 苏建勋, mentions project 8301
     urls = ["/", "/categories/快讯/", reader_site.writer.get_absolute_url(), "/projects/8301/"]

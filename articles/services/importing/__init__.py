@@ -3,7 +3,8 @@
 ``posts_import`` runs an import (``pipeline``): ``sources`` finds the posts in files,
 directories and ``.zip`` archives; ``reading`` turns one file into a ``LegacyPost`` without
 touching the database; ``writing`` writes posts in batches; ``images`` fetches remote images
-on request; ``results`` builds the report. Imports are keyed on the path under the import root:
+on request; ``local_images`` stores the image files an export wrote beside its posts;
+``results`` builds the report. Imports are keyed on the path under the import root:
 running one again reports ``unchanged``, a changed file updates its article in place, and an
 article an editor changed since its import is left alone (``skipped``) unless ``overwrite``.
 """

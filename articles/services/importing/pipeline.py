@@ -30,6 +30,7 @@ from articles.services.importing.identity import (
     import_action,
     skipped_warning,
 )
+from articles.services.importing.local_images import post_images_attach, post_images_check
 from articles.services.importing.parsing import Outcome, ParseJob, PostParser, post_names
 from articles.services.importing.reading import LegacyPost, content_digest
 from articles.services.importing.results import ImportResult, PostError
@@ -111,11 +112,31 @@ def _images_fetch(results: list[ImportResult]) -> bool:
     return bool(report.fetched)
 
 
+def _naming_images(
+    batch: _Batch, parsed: list[tuple[int, LegacyPost]]
+) -> Iterator[tuple[ImportResult, LegacyPost, PostSource]]:
+    """The written (or, in a dry run, planned) posts that name image files beside them."""
+    for index, post in parsed:
+        result, source = batch.results[index], batch.sources[index]
+        if post.image_files and result.status in ("created", "updated") and isinstance(source, PostSource):
+            yield result, post, source
+
+
+def _local_images_attach(batch: _Batch, parsed: list[tuple[int, LegacyPost]]) -> bool:
+    """Store the image files written posts name beside them (an export read back)."""
+    stored = False
+    for result, post, source in _naming_images(batch, parsed):
+        warnings, changed = post_images_attach(article_id=result.article_id, post=post, source=source)
+        result.warnings.extend(warnings)
+        stored = stored or changed
+    return stored
+
+
 @dataclass(slots=True)
 class _Batch:
     """A batch whose files are read and whose parsing has started."""
 
-    size: int
+    sources: list[PostSource | SourceFailure]
     results: dict[int, ImportResult]
     parsing: list[int]  # indexes of the files being parsed, in job order
     collect: Callable[[], list[Outcome]]
@@ -167,7 +188,7 @@ def _batch_start(
             jobs.append(ParseJob(path=source.path, raw=raw, mtime=source.mtime, digest=digest))
             parsing.append(index)
     collect = parser.submit(jobs, words=learned)
-    return _Batch(size=len(batch), results=results, parsing=parsing, collect=collect)
+    return _Batch(sources=batch, results=results, parsing=parsing, collect=collect)
 
 
 def _batch_finish(
@@ -196,6 +217,8 @@ def _batch_finish(
         planned = _planned([post for _i, post in parsed], run, overwrite)
         for (index, _post), result in zip(parsed, planned, strict=True):
             results[index] = result
+        for result, post, source in _naming_images(batch, parsed):
+            result.warnings.extend(post_images_check(post=post, source=source))
     elif parsed:
         options = {"overwrite": overwrite, "publish_undated": publish_undated}
         written = _write([post for _i, post in parsed], run, options)
@@ -203,6 +226,7 @@ def _batch_finish(
         for (index, _post), result in zip(parsed, written, strict=True):
             results[index] = result
         changed = any(result.status in ("created", "updated") for result in written)
+        changed = _local_images_attach(batch, parsed) or changed
     ordered = [results[index] for index in sorted(results)]
     if fetch_images and not dry_run:
         changed = _images_fetch(ordered) or changed
@@ -260,7 +284,7 @@ def posts_import(
             )
             if pending is not None:
                 yield from _batch_finish(pending, **options)
-                done += pending.size
+                done += len(pending.sources)
                 if progress:
                     progress(done, total)
             pending = current

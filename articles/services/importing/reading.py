@@ -66,6 +66,7 @@ KNOWN_KEYS = frozenset(
     {
         "title", "date", "updated", "categories", "tags", "author", "headimg", "thumbnail",
         "comments", "published", "permalink", "excerpt", "status", "date_unverified",
+        "headimg_file", "thumbnail_file", "project_logos",
     }
 )  # fmt: skip
 # Strings YAML 1.1 read as false; YAML 1.2 (and so Hexo) reads them as true-ish strings.
@@ -100,6 +101,9 @@ class LegacyPost:
     permalink_own: bool = False  # the permalink is the front matter's
     date_unverified: bool = False  # no usable date: published_at is the file's time
     status: str = ""  # Masthead's own "status" key (an export read back), else ""
+    # Image files an export wrote beside the post: (target, path relative to the post's folder);
+    # target is "head_image", "thumbnail" or "logo:<project id>" (see image_files_read).
+    image_files: list[tuple[str, str]] = field(default_factory=list)
     # Its search text (articles.search.index.document_text), built by the parsing worker that
     # read it (``parsing.posts_index``); None: the writer builds it.
     search_text: DocumentText | None = None
@@ -164,6 +168,21 @@ def _bool_field(data: dict, key: str, warnings: list[str]) -> bool:
             % {"key": key, "value": value}
         )
     return hexo_bool(value, default=True)
+
+
+def image_files_read(data: dict) -> list[tuple[str, str]]:
+    """Masthead's own keys naming image files beside the post (an export read back):
+    ``headimg_file``, ``thumbnail_file`` and ``project_logos`` (project id -> file), each a path
+    relative to the post's folder. Which file may be read is ``sources``' decision."""
+    found = [
+        (target, js_string(data[key]).strip())
+        for key, target in (("headimg_file", "head_image"), ("thumbnail_file", "thumbnail"))
+        if isinstance(data.get(key), str | int)
+    ]
+    logos = data.get("project_logos")
+    if isinstance(logos, dict):
+        found.extend((f"logo:{js_string(pid)}", js_string(name).strip()) for pid, name in logos.items())
+    return [(target, name) for target, name in found if name][: settings.ARTICLES_IMPORT_MAX_ITEMS_PER_POST]
 
 
 def _limited(value: str, limit: int, key: str, warnings: list[str]) -> str:
@@ -317,4 +336,5 @@ def post_parse(*, path: str, raw: bytes, mtime: datetime, digest: str | None = N
         # No usable date of its own, or an export of an article whose date still waits for review.
         date_unverified=own_date is None or hexo_bool(data.get("date_unverified"), default=False),
         status=status if (status := js_string(data.get("status"))) in _STATUSES else "",
+        image_files=image_files_read(data),
     )

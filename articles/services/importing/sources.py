@@ -72,22 +72,45 @@ class ImportLimits:
         )
 
 
+def _reading(reader: Callable[[], bytes]) -> bytes:
+    try:
+        return reader()
+    except OSError as error:
+        raise SourceError(_("无法读取文件：%(error)s") % {"error": error.strerror or error}) from error
+    except (zipfile.BadZipFile, EOFError) as error:
+        raise SourceError(_("压缩包内文件已损坏：%(error)s") % {"error": error}) from error
+
+
 @dataclass(frozen=True, slots=True)
 class PostSource:
-    """One post to import: its key (``path`` under the import root) and how to read it."""
+    """One post to import: its key (``path`` under the import root) and how to read it, and how
+    to read a file beside it (``files``: path under the root -> bytes, at most ``limit``)."""
 
     path: str
     mtime: datetime
     reader: Callable[[], bytes]
+    files: Callable[[str, int], bytes] | None = None
 
     def read(self) -> bytes:
         """The file's bytes. Raises ``SourceError`` when it cannot be read within the limits."""
-        try:
-            return self.reader()
-        except OSError as error:
-            raise SourceError(_("无法读取文件：%(error)s") % {"error": error.strerror or error}) from error
-        except (zipfile.BadZipFile, EOFError) as error:
-            raise SourceError(_("压缩包内文件已损坏：%(error)s") % {"error": error}) from error
+        return _reading(self.reader)
+
+    def beside(self, name: str) -> str:
+        """The path under the import root of ``name``, given relative to the post's folder.
+        Raises ``SourceError`` when it is not a plain relative path that stays in that folder."""
+        path_check(name)
+        if name.replace("\\", "/").startswith("/") or _DRIVE.match(name):
+            raise SourceError(_("不是相对于文章所在目录的路径"))
+        parts = [part for part in PurePosixPath(name.replace("\\", "/")).parts if part not in ("", ".")]
+        if not parts or ".." in parts:
+            raise SourceError(_("路径越出了文章所在的目录"))
+        return "/".join([*PurePosixPath(self.path).parent.parts, *parts])
+
+    def read_beside(self, path: str, limit: int) -> bytes:
+        """The bytes of ``path`` (from ``beside``), at most ``limit``. Raises ``SourceError``."""
+        if self.files is None:
+            raise SourceError(_("单独上传的文章旁边没有文件"))
+        return _reading(lambda: self.files(path, limit))
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,12 +170,36 @@ def _read_file(path: Path, limit: int) -> bytes:
     return data
 
 
-def _file_source(path: Path, relative: str, limits: ImportLimits) -> PostSource:
+def _missing() -> SourceError:
+    return SourceError(_("文件不存在"))
+
+
+def _root_files(root: Path) -> Callable[[str, int], bytes]:
+    """Read files under ``root`` by their path under it: regular files only, never through a
+    link that leads out of it."""
+
+    def read(relative: str, limit: int) -> bytes:
+        path = root / relative
+        if not path.resolve().is_relative_to(root.resolve()):
+            raise SourceError(_("路径越出了导入目录"))
+        if not path.is_file():
+            raise _missing()
+        return _read_file(path, limit)
+
+    return read
+
+
+def _file_source(path: Path, relative: str, limits: ImportLimits, root: Path) -> PostSource:
     try:
         mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=site_timezone())
     except OSError:
         mtime = timezone.now()
-    return PostSource(path=relative, mtime=mtime, reader=lambda: _read_file(path, limits.max_file_bytes))
+    return PostSource(
+        path=relative,
+        mtime=mtime,
+        reader=lambda: _read_file(path, limits.max_file_bytes),
+        files=_root_files(root),
+    )
 
 
 def _is_hidden(name: str) -> bool:
@@ -167,7 +214,7 @@ def _directory_sources(root: Path, limits: ImportLimits) -> list[PostSource | So
             if name.lower().endswith(POST_SUFFIXES) and not _is_hidden(name):
                 path = Path(directory) / name
                 relative = path.relative_to(root).as_posix()
-                found.append(_checked(relative) or _file_source(path, relative, limits))
+                found.append(_checked(relative) or _file_source(path, relative, limits, root))
     return sorted(found, key=lambda source: source.path)
 
 
@@ -209,25 +256,53 @@ def _member_mtime(info: zipfile.ZipInfo) -> datetime:
         return timezone.now()
 
 
+def _member_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ImportLimits, limit: int) -> bytes:
+    if info.flag_bits & 0x1:
+        raise SourceError(_("压缩包内的文件已加密，无法读取"))
+    if stat.S_ISLNK(info.external_attr >> 16):
+        raise SourceError(_("压缩包内的符号链接不会被导入"))
+    if info.file_size > limit:
+        raise SourceError(_too_large(info.file_size, limit))
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > _RATIO_CHECK_BYTES and ratio > limits.max_compression_ratio:
+        raise SourceError(
+            _("压缩比异常（%(ratio)d:1，上限 %(limit)d:1），疑似压缩炸弹")
+            % {"ratio": ratio, "limit": limits.max_compression_ratio}
+        )
+    with archive.open(info) as member:
+        data = member.read(limit + 1)
+    if len(data) > limit:
+        raise SourceError(_too_large(len(data), limit))
+    return data
+
+
 def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ImportLimits) -> Callable:
-    def read() -> bytes:
-        if info.flag_bits & 0x1:
-            raise SourceError(_("压缩包内的文件已加密，无法读取"))
-        if stat.S_ISLNK(info.external_attr >> 16):
-            raise SourceError(_("压缩包内的符号链接不会被导入"))
-        if info.file_size > limits.max_file_bytes:
-            raise SourceError(_too_large(info.file_size, limits.max_file_bytes))
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > _RATIO_CHECK_BYTES and ratio > limits.max_compression_ratio:
-            raise SourceError(
-                _("压缩比异常（%(ratio)d:1，上限 %(limit)d:1），疑似压缩炸弹")
-                % {"ratio": ratio, "limit": limits.max_compression_ratio}
-            )
-        with archive.open(info) as member:
-            data = member.read(limits.max_file_bytes + 1)
-        if len(data) > limits.max_file_bytes:
-            raise SourceError(_too_large(len(data), limits.max_file_bytes))
-        return data
+    return lambda: _member_read(archive, info, limits, limits.max_file_bytes)
+
+
+def _archive_files(
+    archive: zipfile.ZipFile, named: list[tuple[str, zipfile.ZipInfo]], limits: ImportLimits
+) -> Callable[[str, int], bytes]:
+    """Read the archive's other members (images beside the posts) by their safe path; the
+    index of members is built on the first read (most imports never read one)."""
+    members: dict[str, zipfile.ZipInfo] = {}
+
+    def index() -> dict[str, zipfile.ZipInfo]:
+        if not members:
+            for name, info in named:
+                if name.endswith(("/", "\\")) or _checked(name) is not None:
+                    continue
+                try:
+                    members.setdefault(member_path(name), info)
+                except SourceError:
+                    continue
+        return members
+
+    def read(relative: str, limit: int) -> bytes:
+        info = index().get(relative)
+        if info is None:
+            raise _missing()
+        return _member_read(archive, info, limits, limit)
 
     return read
 
@@ -273,6 +348,7 @@ def _archive_sources(
             )
         ]
     found: list[PostSource | SourceFailure] = []
+    files = _archive_files(archive, named, limits)
     for name, info in posts:
         try:
             path_check(name)
@@ -281,7 +357,12 @@ def _archive_sources(
             found.append(SourceFailure(path=path_display(name), error=str(error)))
             continue
         found.append(
-            PostSource(path=relative, mtime=_member_mtime(info), reader=_member_reader(archive, info, limits))
+            PostSource(
+                path=relative,
+                mtime=_member_mtime(info),
+                reader=_member_reader(archive, info, limits),
+                files=files,
+            )
         )
     return sorted(found, key=lambda source: source.path)
 
@@ -322,5 +403,5 @@ def sources_collect(
         elif given.name.lower().endswith(ARCHIVE_SUFFIX):
             found.extend(_archive_sources(given, given.name, limits, stack))
         else:
-            found.append(_file_source(given, given.name, limits))
+            found.append(_file_source(given, given.name, limits, given.parent))
     return found
