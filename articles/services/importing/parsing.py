@@ -94,13 +94,14 @@ def post_names(post: LegacyPost) -> list[str]:
 _taught: set[str] = set()  # names this process was given, so each is added once
 
 
-def posts_index(outcomes: Iterable[Outcome], words: Iterable[str] = ()) -> None:
+def posts_index(outcomes: Iterable[Outcome], words: Iterable[str] = ()) -> bool:
     """Give each parsed post its search text (``articles.search.index.document_text``).
 
     Their names (``post_names``) and ``words`` (the names the import has written so far) join
     this process's dictionary first, so a company a post links to, or one an earlier batch
     named, is one word in its body, as when the writer builds the document. A post whose text
-    cannot be built keeps ``search_text`` None: the writer builds it."""
+    cannot be built keeps ``search_text`` None: the writer builds it. True when a name was new
+    to this process's dictionary."""
     from articles.search.dictionary import words_add
     from articles.search.index import document_text
 
@@ -108,12 +109,13 @@ def posts_index(outcomes: Iterable[Outcome], words: Iterable[str] = ()) -> None:
     given = (*words, *(name for post in posts for name in post_names(post)))
     names = [name for name in dict.fromkeys(given) if name not in _taught]
     _taught.update(names)
-    words_add(names)
+    added = words_add(names)
     for post in posts:
         try:
             post.search_text = document_text(title=post.title, excerpt=post.excerpt, body_html=post.body)
         except Exception:  # the writer tries again, and reports what fails there
             logger.exception("could not build the search text of %s", post.path)
+    return added
 
 
 def _jobs_parse(jobs: list[ParseJob], index: bool = False, words: Sequence[str] = ()) -> list[Outcome]:
@@ -165,6 +167,9 @@ class PostParser:
         self._workers = workers if "fork" in multiprocessing.get_all_start_methods() else 1
         self._index = index
         self._executor: ProcessPoolExecutor | None = None
+        # Names added to this process's dictionary while parsing here (one worker): the writer
+        # finds them known, so the caller announces them (``dictionary_changed``).
+        self.words_added = False
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
@@ -176,6 +181,12 @@ class PostParser:
         if self._executor is not None:
             self._executor.shutdown(cancel_futures=True)
             self._executor = None
+
+    def _parse_here(self, jobs: list[ParseJob]) -> list[Outcome]:
+        outcomes = [job_parse(job) for job in jobs]
+        if self._index and posts_index(outcomes):
+            self.words_added = True
+        return outcomes
 
     def _submit(self, chunk: list[ParseJob], words: Sequence[str]) -> Future:
         try:
@@ -189,7 +200,7 @@ class PostParser:
         ``words``: names the workers' dictionaries need that they may not have (see
         ``posts_index``); this process's own dictionary has them already."""
         if self._workers <= 1:
-            return lambda: _jobs_parse(jobs, self._index)
+            return lambda: self._parse_here(jobs)
         chunks = [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
         words = tuple(words) if self._index else ()
         futures: list[Future] = [self._submit(chunk, words) for chunk in chunks]

@@ -137,3 +137,18 @@ def test_a_dry_run_builds_no_search_text(write_post, monkeypatch):
     monkeypatch.setattr(index, "document_text", lambda **kw: pytest.fail("built in a dry run"))
     results = list(posts_import(inputs=[write_post.root], dry_run=True))
     assert [result.status for result in results] == ["created"] * len(POSTS)
+
+
+def test_names_a_small_import_brings_are_announced_to_every_process(write_post, monkeypatch):
+    from django.core.cache import cache
+
+    from articles.search import dictionary
+
+    # Parsed in this process (one batch): its names are in this process's dictionary before the
+    # writer sees them, and every other process must still be told to read them.
+    dictionary.dictionary_ensure()
+    before = cache.get(dictionary.VERSION_KEY)
+    write_post("n.md", "---\ntitle: 融资快讯\ndate: 2024-03-01\n---\n<p>" + anchor("9301", "鲸跃智联") + "融资。</p>\n")
+    [result] = posts_import(inputs=[write_post.root])
+    assert result.status == "created"
+    assert cache.get(dictionary.VERSION_KEY) != before
