@@ -8,7 +8,9 @@ Prints posts per second, CPU time (user + sys: the main process, which writes, a
 workers) and the process's peak resident memory; CPU time is the figure to compare on a busy
 machine. Not a test: nothing is
 asserted. Environment: MASTHEAD_CORPUS (default ../shared/corpus), BENCH_POSTS (default 10000),
-BENCH_WORKERS (parsing processes; default as ``import_markdown --workers``).
+BENCH_WORKERS (parsing processes; default as ``import_markdown --workers``), BENCH_SEARCH_INDEX=0
+(write no search documents and build no search text: the rate without the index, for the
+comparison the search section of the README makes).
 """
 
 from __future__ import annotations
@@ -100,6 +102,14 @@ def main() -> int:
         from articles.services.importing.parsing import default_workers
 
         call_command("migrate", verbosity=0)
+        search_index = os.environ.get("BENCH_SEARCH_INDEX", "1") != "0"
+        if not search_index:
+            # Everything else the import does stays: only the documents and their text go.
+            from articles.services import writes
+            from articles.services.importing import parsing
+
+            writes.documents_update = lambda *args, **kwargs: None
+            parsing.posts_index = lambda *args, **kwargs: None
         posts_dir = workdir / "posts"
         count = cycle_corpus(posts_dir)
         rss_before = peak_rss_mb()
@@ -111,7 +121,7 @@ def main() -> int:
         cpu_main = cpu_seconds(resource.RUSAGE_SELF) - cpu_main
         cpu_workers = cpu_seconds(resource.RUSAGE_CHILDREN) - cpu_workers
         summary = report_summary(results)
-        print(f"backend: {backend}")
+        print(f"backend: {backend}, search index {'on' if search_index else 'off (BENCH_SEARCH_INDEX=0)'}")
         print(f"posts: {count} files, {workers} parsing worker(s) ({summary})")
         print(f"time: {elapsed:.1f} s")
         print(f"rate: {count / elapsed:.0f} posts/s")

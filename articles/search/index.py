@@ -8,9 +8,10 @@ importer's batch writer. ``documents_rebuild`` (``manage.py search_rebuild``) re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from articles.search.dictionary import dictionary_changed, dictionary_ensure, words_add
 from articles.search.models import SearchDocument
@@ -51,36 +52,74 @@ def _names(ids: list[int]) -> dict[int, _Names]:
     return names
 
 
+class DocumentText(NamedTuple):
+    """The costly part of a search document: an article's own title, excerpt and body,
+    normalised and segmented (``document_text``). It needs no database and no names but those
+    of the dictionary, so the importer builds it on its parsing workers, where the body is
+    already in hand; ``document_build`` adds the names and makes the document."""
+
+    title: str  # normalised
+    title_tokens: str
+    excerpt: str  # normalised
+    excerpt_tokens: str
+    body_tokens: str
+    body_characters: str  # the body's distinct CJK characters, in order of first appearance
+
+
+def document_text(*, title: str, excerpt: str, body_html: str) -> DocumentText:
+    """Normalise and segment an article's own text (pure, once the dictionary is loaded)."""
+    title, excerpt, body = normalize(title), normalize(excerpt), normalize(plain_text(body_html))
+    return DocumentText(
+        title=title,
+        title_tokens=" ".join(index_tokens(title)),
+        excerpt=excerpt,
+        excerpt_tokens=" ".join(index_tokens(excerpt)),
+        body_tokens=" ".join(index_tokens(body)),
+        body_characters=single_characters(body),
+    )
+
+
 def document_build(
     *,
     article_id: int,
-    title: str,
-    excerpt: str,
-    body_html: str,
+    title: str = "",
+    excerpt: str = "",
+    body_html: str = "",
     names: _Names,
     published_at=None,
     public: bool,
+    text: DocumentText | None = None,
 ) -> SearchDocument:
-    """The search document of one article (pure, once the dictionary is loaded). ``public``:
-    the article's status is "published" (readers see it once ``published_at`` has passed)."""
-    # Each part normalised once; the single characters and the substring text reuse them.
-    title, excerpt, body = normalize(title), normalize(excerpt), normalize(plain_text(body_html))
+    """The search document of one article (pure, once the dictionary is loaded).
+
+    ``text``: its ``document_text`` when already built (the importer's workers); otherwise it
+    is built here from ``title``, ``excerpt`` and ``body_html``. Either way the same document:
+    tokens never cross a space (jieba cuts each run between spaces on its own), so the excerpt's
+    tokens followed by the names' are the tokens of both, and the body's distinct characters
+    stand for the body in ``characters``. ``public``: the article's status is "published"
+    (readers see it once ``published_at`` has passed)."""
+    if text is None:
+        text = document_text(title=title, excerpt=excerpt, body_html=body_html)
     summary = normalize(" ".join([*names.credits, *names.labels]))
     projects = normalize(" ".join(names.projects))
     return SearchDocument(
         article_id=article_id,
-        title=" ".join(index_tokens(title)),
-        summary=" ".join(index_tokens(f"{excerpt} {summary}")),
+        title=text.title_tokens,
+        summary=" ".join(filter(None, [text.excerpt_tokens, " ".join(index_tokens(summary))])),
         projects=" ".join(index_tokens(projects)),
-        body=" ".join(index_tokens(body)),
-        characters=single_characters(" ".join([title, excerpt, summary, projects, body])),
-        plain=collapse_spaces(" ".join([title, excerpt, projects])),
+        body=text.body_tokens,
+        characters=single_characters(
+            " ".join([text.title, text.excerpt, summary, projects, text.body_characters])
+        ),
+        plain=collapse_spaces(" ".join([text.title, text.excerpt, projects])),
         published_at=published_at,
         public=public,
     )
 
 
-def documents_update(article_ids: Iterable[int], *, purge: bool = True) -> None:
+def documents_update(
+    article_ids: Iterable[int], *, purge: bool = True, prebuilt: Mapping[int, DocumentText] | None = None
+) -> None:
     """Index (again) the articles ``article_ids``, or drop their documents when they are gone.
 
     Call it inside the transaction that wrote them. Names of their projects, authors,
@@ -88,6 +127,8 @@ def documents_update(article_ids: Iterable[int], *, purge: bool = True) -> None:
     a company named for the first time in this very article is already one word. Six queries
     for any number of articles, plus the writes. ``purge``: empty cached search answers
     (surrogate key ``search``); bulk writers that purge everything anyway pass ``False``.
+    ``prebuilt``: the ``document_text`` of some of them by id, built where their text was in
+    hand (the importer's parsing workers), so only the names are added here.
     """
     from articles.caching import keys_changed
 
@@ -95,7 +136,7 @@ def documents_update(article_ids: Iterable[int], *, purge: bool = True) -> None:
     if not ids:
         return
     dictionary_ensure()
-    _documents_write(ids)
+    _documents_write(ids, prebuilt or {})
     if purge:
         keys_changed({SEARCH_KEY})
 
@@ -108,7 +149,7 @@ _FIELDS = (
 def _build(item: tuple) -> tuple:
     from articles.models import Article
 
-    pk, title, excerpt, body, published_at, status, names = item
+    pk, title, excerpt, body, published_at, status, names, *text = item  # and its prebuilt text, if any
     document = document_build(
         article_id=pk,
         title=title,
@@ -117,18 +158,25 @@ def _build(item: tuple) -> tuple:
         names=names,
         published_at=published_at,
         public=status == Article.Status.PUBLISHED,
+        text=text[0] if text else None,
     )
     # Plain values travel between processes far cheaper than model instances.
     return tuple(getattr(document, field) for field in _FIELDS)
 
 
-def _work(ids: list[int]) -> tuple[list[tuple], dict[int, object]]:
+def _work(ids: list[int], *, text: bool = True) -> tuple[list[tuple], dict[int, object]]:
     """What building the documents of ``ids`` needs (the names join the dictionary), and each
-    article's ``updated_at`` as read."""
+    article's ``updated_at`` as read. ``text=False``: their title, excerpt and body are not
+    read (their ``document_text`` is already built) and come back empty."""
     from articles.models import Article
 
-    columns = ("pk", "title", "excerpt", "body", "published_at", "status", "updated_at")
-    rows = list(Article.objects.filter(pk__in=ids).values_list(*columns))
+    if text:
+        columns = ("pk", "title", "excerpt", "body", "published_at", "status", "updated_at")
+        rows = list(Article.objects.filter(pk__in=ids).values_list(*columns))
+    else:
+        columns = ("pk", "published_at", "status", "updated_at")
+        found = Article.objects.filter(pk__in=ids).values_list(*columns)
+        rows = [(pk, "", "", "", *rest) for pk, *rest in found]
     names = _names([row[0] for row in rows])
     learned = [name for entry in names.values() for name in (*entry.credits, *entry.labels, *entry.projects)]
     if words_add(learned):
@@ -148,9 +196,9 @@ def _store(ids: list[int], built: list[tuple]) -> None:
     backend().documents_insert((*_FIELDS, "indexed_at"), ((*values, now) for values in built))
 
 
-def _documents_write(ids: list[int]) -> None:
-    work, _read_at = _work(ids)
-    _store(ids, [_build(item) for item in work])
+def _documents_write(ids: list[int], prebuilt: Mapping[int, DocumentText]) -> None:
+    work, _read_at = _work(ids, text=False) if all(pk in prebuilt for pk in ids) else _work(ids)
+    _store(ids, [_build((*item, prebuilt.get(item[0]))) for item in work])
 
 
 def _store_unless_changed(ids: list[int], built: list[tuple], read_at: dict[int, object]) -> None:

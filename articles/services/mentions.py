@@ -96,50 +96,55 @@ def projects_upsert(*, links: list[ProjectLink], seen_at, refresh: bool = True) 
     missing projects are created but existing ones are left as readers see them.
     Returns the projects by external id.
     """
-    latest: dict[str, ProjectLink] = {}
-    for link in links:
-        latest[link.external_id] = link
-    if not latest:
+    return projects_upsert_many(mentioned=[(links, seen_at, refresh)])
+
+
+def _project_describe(project: Project, link: ProjectLink, seen_at, *, new: bool) -> None:
+    project.last_seen_at = seen_at
+    for field_name, value in (
+        ("name", link.name[:200]),
+        ("logo_url", project_url_or_blank(link.logo_url[:1000])),
+        ("url", project_url_or_blank(link.href[:1000])),
+        ("refer_type", link.refer_type[:16]),
+    ):
+        if value or new:
+            setattr(project, field_name, value)
+
+
+def projects_upsert_many(*, mentioned: list[tuple[list[ProjectLink], object, bool]]) -> dict[str, Project]:
+    """``projects_upsert`` for several articles at once, each given as (``links``, ``seen_at``,
+    ``refresh``), in the order they are written (the importer: oldest first): the same
+    projects as upserting them one after another, in one read and at most three writes.
+    Returns the projects by external id."""
+    wanted = {link.external_id for links, _seen, _refresh in mentioned for link in links}
+    if not wanted:
         return {}
-    seen_at = seen_at or timezone.now()
-    projects = {p.external_id: p for p in Project.objects.filter(external_id__in=latest)}
-    to_create, to_update = [], []
-    for external_id, link in latest.items():
-        project = projects.get(external_id)
-        if project is None:
-            to_create.append(
-                Project(
-                    external_id=external_id,
-                    name=link.name[:200],
-                    logo_url=project_url_or_blank(link.logo_url[:1000]),
-                    url=project_url_or_blank(link.href[:1000]),
-                    refer_type=link.refer_type[:16],
-                    last_seen_at=seen_at,
-                )
-            )
-            continue
-        if not refresh or (project.last_seen_at is not None and project.last_seen_at > seen_at):
-            continue
-        project.last_seen_at = seen_at
-        for field_name, value in (
-            ("name", link.name[:200]),
-            ("logo_url", project_url_or_blank(link.logo_url[:1000])),
-            ("url", project_url_or_blank(link.href[:1000])),
-            ("refer_type", link.refer_type[:16]),
-        ):
-            if value:
-                setattr(project, field_name, value)
-        to_update.append(project)
-    if to_create:
-        Project.objects.bulk_create(to_create, ignore_conflicts=True)
-        created_ids = [p.external_id for p in to_create]
-        projects.update({p.external_id: p for p in Project.objects.filter(external_id__in=created_ids)})
-    if to_update:
-        now = timezone.now()
-        for project in to_update:
+    projects = {p.external_id: p for p in Project.objects.filter(external_id__in=wanted)}
+    created: dict[str, Project] = {}
+    updated: dict[str, Project] = {}
+    now = timezone.now()
+    for links, seen_at, refresh in mentioned:
+        latest: dict[str, ProjectLink] = {}
+        for link in links:
+            latest[link.external_id] = link
+        seen_at = seen_at or now
+        for external_id, link in latest.items():
+            project = projects.get(external_id)
+            if project is None:
+                project = projects[external_id] = created[external_id] = Project(external_id=external_id)
+                _project_describe(project, link, seen_at, new=True)
+            elif refresh and (project.last_seen_at is None or project.last_seen_at <= seen_at):
+                _project_describe(project, link, seen_at, new=False)
+                if external_id not in created:
+                    updated[external_id] = project
+    if created:
+        Project.objects.bulk_create(list(created.values()), ignore_conflicts=True)
+        projects.update({p.external_id: p for p in Project.objects.filter(external_id__in=list(created))})
+    if updated:
+        for project in updated.values():
             project.updated_at = now
         Project.objects.bulk_update(
-            to_update, ["name", "logo_url", "url", "refer_type", "last_seen_at", "updated_at"]
+            list(updated.values()), ["name", "logo_url", "url", "refer_type", "last_seen_at", "updated_at"]
         )
     return projects
 

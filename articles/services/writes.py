@@ -37,7 +37,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.encoding import force_str, is_protected_type
 from reversion.models import Revision, Version
-from taggit.models import TagBase
+from taggit.models import ItemBase, TagBase
 
 from articles.models import (
     Article,
@@ -48,10 +48,10 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
-from articles.search.index import documents_update
+from articles.search.index import DocumentText, documents_update
 from articles.services.credits import Byline, authors_get_or_create, credits_build
 from articles.services.link_dates import link_dates_sync
-from articles.services.mentions import ProjectLink, mentions_build, projects_upsert
+from articles.services.mentions import ProjectLink, mentions_build, projects_upsert_many
 from articles.webhooks.events import article_events_record, subscribed_kinds
 
 
@@ -66,6 +66,7 @@ class ArticleWrite:
     categories: list[str] | None = None  # None: left as they are
     tags: list[str] | None = None
     comment: str = ""  # the revision's comment
+    search_text: DocumentText | None = None  # its search text when already built (the importer)
 
 
 def version_next(*, previous: Article | None) -> int:
@@ -124,9 +125,11 @@ def labels_spelled(labels: dict[str, TagBase], names: Iterable[str]) -> dict[int
     return spelled
 
 
-def labels_write(*, writes: list[ArticleWrite], replaced: list[int]) -> None:
+def labels_write(*, writes: list[ArticleWrite], replaced: list[int]) -> list[ItemBase]:
     """Give each write's article its categories and tags (batch: no signals; the caller marks
-    the page cache stale). ``replaced``: articles whose current ones go first."""
+    the page cache stale). ``replaced``: articles whose current ones go first. Returns the link
+    rows written (categories, then tags), each holding its article and label."""
+    written: list[ItemBase] = []
     for model, through, attribute in (
         (Category, CategorizedArticle, "categories"),
         (Tag, TaggedArticle, "tags"),
@@ -135,15 +138,17 @@ def labels_write(*, writes: list[ArticleWrite], replaced: list[int]) -> None:
         if replaced:
             through.objects.filter(content_object_id__in=replaced).delete()
         labels = labels_get_or_create(model=model, names=(n for w in given for n in getattr(w, attribute)))
+        by_pk = {label.pk: label for label in labels.values()}
         rows = []
         for write in given:
             spelled = labels_spelled(labels, getattr(write, attribute)).items()
             for position, (tag_id, spelling) in enumerate(spelled):
-                row = through(content_object_id=write.article.pk, tag_id=tag_id, name=spelling)
+                row = through(content_object=write.article, tag=by_pk[tag_id], name=spelling)
                 if through is CategorizedArticle:  # the post's order: the first is its section
                     row.position = position
                 rows.append(row)
-        through.objects.bulk_create(rows)
+        written.extend(through.objects.bulk_create(rows))
+    return written
 
 
 def credits_derive(*, writes: list[ArticleWrite], replaced: list[int]) -> list[Credit]:
@@ -163,45 +168,62 @@ def credits_derive(*, writes: list[ArticleWrite], replaced: list[int]) -> list[C
     ).values_list("article_id", "author_id", "role"):
         kept.setdefault(article_id, set()).add((author_id, role))
     rows = []
+    by_pk = {author.pk: author for author in authors.values()}
     for write in writes:
         existing = kept.get(write.article.pk, set())
         rows.extend(
             credits_build(article=write.article, bylines=write.bylines, authors=authors, existing=existing)
         )
+    for row in rows:
+        row.author = by_pk[row.author_id]
     return Credit.objects.bulk_create(rows)
 
 
 def mentions_write(*, writes: list[ArticleWrite]) -> list[ProjectMention]:
-    """Make each write's article's mentions exactly its ``links``; upsert the projects."""
+    """Make each write's article's mentions exactly its ``links``; upsert the projects, for the
+    whole batch at once (``projects_upsert_many``). Four queries at most."""
     ProjectMention.objects.filter(article_id__in=[w.article.pk for w in writes if w.article.pk]).delete()
-    rows = []
     # Oldest first, so a project ends up named as its newest mention describes it.
     dated = [w for w in writes if w.links]
     epoch = datetime.min.replace(tzinfo=timezone.get_current_timezone())
-    for write in sorted(dated, key=lambda w: w.article.published_at or epoch):
-        article = write.article
-        projects = projects_upsert(
-            links=write.links,
-            seen_at=article.published_at,
-            refresh=article.status == Article.Status.PUBLISHED,
-        )
-        rows.extend(mentions_build(article=article, links=write.links, projects=projects))
+    dated.sort(key=lambda w: w.article.published_at or epoch)
+    projects = projects_upsert_many(
+        mentioned=[
+            (w.links, w.article.published_at, w.article.status == Article.Status.PUBLISHED) for w in dated
+        ]
+    )
+    rows = []
+    for write in dated:
+        rows.extend(mentions_build(article=write.article, links=write.links, projects=projects))
     return ProjectMention.objects.bulk_create(rows)
 
 
 def derived_after_write(
     *, writes: list[ArticleWrite], replaced: list[int], purge_search: bool = True
-) -> None:
+) -> dict[int, list[Model]]:
     """Everything derived from articles once their rows are written: categories and tags,
     credits, mentions, then their search documents (which read all of those). The one hook
     for data derived from an article after it is written. ``replaced``: articles rewritten
     from their source; ``purge_search``: empty cached search answers now (batch writers that
-    purge everything after their commit pass ``False``)."""
-    labels_write(writes=writes, replaced=replaced)
+    purge everything after their commit pass ``False``).
+
+    Returns the credits, categories and tags rows it wrote, by article (what
+    ``revisions_record`` follows): all an article has when it is new or in ``replaced``."""
+    labels = labels_write(writes=writes, replaced=replaced)
     link_dates_sync(write.article.pk for write in writes)
-    credits_derive(writes=writes, replaced=replaced)
+    credits = credits_derive(writes=writes, replaced=replaced)
     mentions_write(writes=writes)
-    documents_update([write.article.pk for write in writes], purge=purge_search)
+    documents_update(
+        [write.article.pk for write in writes],
+        purge=purge_search,
+        prebuilt={w.article.pk: w.search_text for w in writes if w.search_text is not None},
+    )
+    rows: dict[int, list[Model]] = {write.article.pk: [] for write in writes}
+    for row in credits:
+        rows[row.article_id].append(row)
+    for row in labels:
+        rows[row.content_object_id].append(row)
+    return rows
 
 
 def events_record(*, writes: list[ArticleWrite]) -> None:
@@ -291,19 +313,24 @@ def _versions_insert(rows: list[tuple]) -> None:
 _VERSION_COLUMNS = ("revision", "object_id", "content_type", "db", "format", "serialized_data", "object_repr")
 
 
-def revisions_record(*, writes: list[ArticleWrite], user=None) -> None:
+def revisions_record(
+    *, writes: list[ArticleWrite], user=None, followed: dict[int, list] | None = None
+) -> None:
     """One django-reversion revision per written article (its ``comment``), holding the article
     with its credits, categories and tags, each object stored as django-reversion stores it
-    (``version_data``). Five queries for the batch, whatever its size."""
+    (``version_data``). Five queries for the batch, whatever its size; two when ``followed``
+    gives every article's credits, categories and tags already (by article id, as
+    ``derived_after_write`` returns them for new and replaced articles), with their pks."""
     if not writes:
         return
     articles = {w.article.pk: w.article for w in writes}
-    followed: dict[int, list] = {pk: [] for pk in articles}
-    for model, key, named in _FOLLOWED:
-        for row in model.objects.filter(**{f"{key}__in": list(articles)}).select_related(named):
-            if key == "content_object_id":
-                row.content_object = articles[row.content_object_id]
-            followed[getattr(row, key)].append(row)
+    if followed is None or any(row.pk is None for rows in followed.values() for row in rows):
+        followed = {pk: [] for pk in articles}
+        for model, key, named in _FOLLOWED:
+            for row in model.objects.filter(**{f"{key}__in": list(articles)}).select_related(named):
+                if key == "content_object_id":
+                    row.content_object = articles[row.content_object_id]
+                followed[getattr(row, key)].append(row)
     now = timezone.now()
     revisions = Revision.objects.bulk_create(
         [Revision(date_created=now, user=user, comment=w.comment) for w in writes]

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.dateparse import parse_datetime
 from reversion.models import Version
 
-from articles.models import Article, CategorizedArticle
+from articles.models import Article, CategorizedArticle, Project, ProjectMention
 from articles.services.articles import article_save
 from articles.services.importing import posts_import
 from articles.services.revisions import article_restore
@@ -111,7 +111,9 @@ def _post(index: int) -> str:
     return (
         f"---\ntitle: 第{index}篇\ndate: 2022-05-{index % 28 + 1:02d} 10:00:00\nupdated: 2022-06-01 10:00:00\n"
         f"categories: [资讯, 分类{index}]\ntags: [AI, 标签{index}]\n---\n"
-        "<p>文 | 苏建勋、杨轩</p><p>编辑 | 林晓</p><p>正文。</p>\n"
+        "<p>文 | 苏建勋、杨轩</p><p>编辑 | 林晓</p><p>正文提到"
+        f'<a class="project-link" data-id="{7000 + index}" data-name="项目{index}" href="https://example.com/{index}">'
+        f'项目{index}</a>和<a class="project-link" data-id="8301" data-name="钉钉{index}">钉钉</a>。</p>\n'
     )
 
 
@@ -126,19 +128,23 @@ def _import_queries(write_post, count: int, start: int) -> int:
 
 def test_an_import_batch_costs_the_same_queries_however_many_posts_it_holds(write_post):
     # Authors are made once each (two queries per new name), so they exist before measuring;
-    # every post has its own new category and tag. (Posts with project links still cost a
-    # projects_upsert per post: not batched yet.)
-    _import_queries(write_post, 1, start=1000)
+    # every post has its own new category, tag and project, and names a shared one.
+    _import_queries(write_post, 1, start=1008)  # the oldest
     small = _import_queries(write_post, 3, start=0)
     large = _import_queries(write_post, 30, start=100)
     assert small == large <= QUERIES_PER_IMPORT_BATCH
+    # The shared project is named as its newest published mention names it.
+    newest = max(Article.objects.all(), key=lambda a: (a.published_at, a.pk))
+    assert Project.objects.get(external_id="8301").name == newest.title.replace("第", "钉钉").replace("篇", "")
+    assert Project.objects.count() == 34 + 1
+    assert ProjectMention.objects.count() == 34 * 2
     # Every article still has its revision with its credits, categories and tags.
     assert Version.objects.filter(content_type__model="article").count() == 34
     assert Version.objects.filter(content_type__model="credit").count() == 34 * 3
     assert Version.objects.filter(content_type__model="categorizedarticle").count() == 34 * 2
 
 
-QUERIES_PER_IMPORT_BATCH = 40
+QUERIES_PER_IMPORT_BATCH = 39  # with a new project and a known one per post
 
 
 def _instants(data):

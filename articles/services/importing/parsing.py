@@ -3,7 +3,9 @@
 Parsing (markdown rendering, cleaning, YAML) is most of an import's work and needs no database,
 so large imports spread it over forked worker processes while the main process writes the
 previous batch. Workers never touch the database connection they inherit; they only run
-``post_parse`` and send back picklable results.
+``post_parse`` and send back picklable results. When the import writes, they also build each
+post's search text (``posts_index``: normalising and segmenting its body, the costly part of
+its search document), so the writer only adds the names.
 
 Each file is parsed under ``ARTICLES_IMPORT_PARSE_SECONDS`` of CPU time (``articles.deadline``), inline
 or on a worker. A worker that dies (a crash in a native library: the failure no ``except`` can
@@ -18,7 +20,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -78,8 +80,49 @@ def job_parse(job: ParseJob) -> Outcome:
         )
 
 
-def _jobs_parse(jobs: list[ParseJob]) -> list[Outcome]:
-    return [job_parse(job) for job in jobs]
+def post_names(post: LegacyPost) -> list[str]:
+    """The names a post brings to the search dictionary: its bylines' authors, its categories
+    and tags, and the projects its links name."""
+    return [
+        *(byline.name for byline in post.bylines),
+        *post.categories,
+        *post.tags,
+        *(link.name for link in post.links),
+    ]
+
+
+_taught: set[str] = set()  # names this process was given, so each is added once
+
+
+def posts_index(outcomes: Iterable[Outcome], words: Iterable[str] = ()) -> bool:
+    """Give each parsed post its search text (``articles.search.index.document_text``).
+
+    Their names (``post_names``) and ``words`` (the names the import has written so far) join
+    this process's dictionary first, so a company a post links to, or one an earlier batch
+    named, is one word in its body, as when the writer builds the document. A post whose text
+    cannot be built keeps ``search_text`` None: the writer builds it. True when a name was new
+    to this process's dictionary."""
+    from articles.search.dictionary import words_add
+    from articles.search.index import document_text
+
+    posts = [outcome for outcome in outcomes if isinstance(outcome, LegacyPost)]
+    given = (*words, *(name for post in posts for name in post_names(post)))
+    names = [name for name in dict.fromkeys(given) if name not in _taught]
+    _taught.update(names)
+    added = words_add(names)
+    for post in posts:
+        try:
+            post.search_text = document_text(title=post.title, excerpt=post.excerpt, body_html=post.body)
+        except Exception:  # the writer tries again, and reports what fails there
+            logger.exception("could not build the search text of %s", post.path)
+    return added
+
+
+def _jobs_parse(jobs: list[ParseJob], index: bool = False, words: Sequence[str] = ()) -> list[Outcome]:
+    outcomes = [job_parse(job) for job in jobs]
+    if index:
+        posts_index(outcomes, words)
+    return outcomes
 
 
 def _fork_pool(workers: int) -> ProcessPoolExecutor:
@@ -94,7 +137,7 @@ def _crashed(job: ParseJob) -> ImportResult:
     )
 
 
-def _jobs_parse_isolated(jobs: list[ParseJob]) -> list[Outcome]:
+def _jobs_parse_isolated(jobs: list[ParseJob], index: bool) -> list[Outcome]:
     """Parse ``jobs`` one by one in a separate process; a file whose process dies fails alone."""
     outcomes: list[Outcome] = []
     pool: ProcessPoolExecutor | None = None
@@ -102,7 +145,7 @@ def _jobs_parse_isolated(jobs: list[ParseJob]) -> list[Outcome]:
         for job in jobs:
             pool = pool or _fork_pool(1)
             try:
-                outcomes.append(pool.submit(job_parse, job).result())
+                outcomes.extend(pool.submit(_jobs_parse, [job], index).result())
             except BrokenProcessPool:
                 logger.error("the parser process died on %s", job.path)
                 pool.shutdown()
@@ -115,11 +158,18 @@ def _jobs_parse_isolated(jobs: list[ParseJob]) -> list[Outcome]:
 
 
 class PostParser:
-    """Parses batches of jobs; with ``workers > 1`` on a pool of forked processes."""
+    """Parses batches of jobs; with ``workers > 1`` on a pool of forked processes. ``index``:
+    also build each post's search text (``posts_index``). Workers segment text with the
+    dictionary of the process that forked them (load it first: ``dictionary_ensure``) and the
+    names of the posts they parse."""
 
-    def __init__(self, *, workers: int) -> None:
+    def __init__(self, *, workers: int, index: bool = False) -> None:
         self._workers = workers if "fork" in multiprocessing.get_all_start_methods() else 1
+        self._index = index
         self._executor: ProcessPoolExecutor | None = None
+        # Names added to this process's dictionary while parsing here (one worker): the writer
+        # finds them known, so the caller announces them (``dictionary_changed``).
+        self.words_added = False
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
@@ -132,19 +182,28 @@ class PostParser:
             self._executor.shutdown(cancel_futures=True)
             self._executor = None
 
-    def _submit(self, chunk: list[ParseJob]) -> Future:
+    def _parse_here(self, jobs: list[ParseJob]) -> list[Outcome]:
+        outcomes = [job_parse(job) for job in jobs]
+        if self._index and posts_index(outcomes):
+            self.words_added = True
+        return outcomes
+
+    def _submit(self, chunk: list[ParseJob], words: Sequence[str]) -> Future:
         try:
-            return self._pool().submit(_jobs_parse, chunk)
+            return self._pool().submit(_jobs_parse, chunk, self._index, words)
         except BrokenProcessPool:  # an earlier chunk killed a worker: start afresh
             self._discard_pool()
-            return self._pool().submit(_jobs_parse, chunk)
+            return self._pool().submit(_jobs_parse, chunk, self._index, words)
 
-    def submit(self, jobs: list[ParseJob]) -> Callable[[], list[Outcome]]:
-        """Start parsing ``jobs``; returns a function that waits for their outcomes, in order."""
+    def submit(self, jobs: list[ParseJob], words: Sequence[str] = ()) -> Callable[[], list[Outcome]]:
+        """Start parsing ``jobs``; returns a function that waits for their outcomes, in order.
+        ``words``: names the workers' dictionaries need that they may not have (see
+        ``posts_index``); this process's own dictionary has them already."""
         if self._workers <= 1:
-            return lambda: _jobs_parse(jobs)
+            return lambda: self._parse_here(jobs)
         chunks = [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
-        futures: list[Future] = [self._submit(chunk) for chunk in chunks]
+        words = tuple(words) if self._index else ()
+        futures: list[Future] = [self._submit(chunk, words) for chunk in chunks]
 
         def collect() -> list[Outcome]:
             outcomes: list[Outcome] = []
@@ -154,7 +213,7 @@ class PostParser:
                 except BrokenProcessPool:
                     logger.warning("an import worker died; parsing its files one by one in new processes")
                     self._discard_pool()
-                    outcomes.extend(_jobs_parse_isolated(chunk))
+                    outcomes.extend(_jobs_parse_isolated(chunk, self._index))
             return outcomes
 
         return collect

@@ -21,6 +21,7 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from articles.caching import content_changed
+from articles.search.dictionary import dictionary_changed, dictionary_ensure
 from articles.services.importing.identity import (
     ImportRun,
     Wanted,
@@ -30,7 +31,7 @@ from articles.services.importing.identity import (
     skipped_warning,
 )
 from articles.services.importing.local_images import post_images_attach, post_images_check
-from articles.services.importing.parsing import Outcome, ParseJob, PostParser
+from articles.services.importing.parsing import Outcome, ParseJob, PostParser, post_names
 from articles.services.importing.reading import LegacyPost, content_digest
 from articles.services.importing.results import ImportResult, PostError
 from articles.services.importing.sources import (
@@ -138,11 +139,13 @@ class _Batch:
     sources: list[PostSource | SourceFailure]
     results: dict[int, ImportResult]
     parsing: list[int]  # indexes of the files being parsed, in job order
-    collect: Callable[[], list[Outcome]]
+    jobs: list[ParseJob]
+    collect: Callable[[], list[Outcome]] | None = None  # set by _batch_parse
+    outcomes: list[Outcome] | None = None  # set by _batch_parsed
 
 
-def _batch_start(batch: list[PostSource | SourceFailure], *, run: ImportRun, parser: PostParser) -> _Batch:
-    """Read the batch's files, mark the unchanged ones, and start parsing the others."""
+def _batch_start(batch: list[PostSource | SourceFailure], *, run: ImportRun) -> _Batch:
+    """Read the batch's files, mark the unchanged ones, and list the others to parse."""
     results: dict[int, ImportResult] = {}
     read: list[tuple[int, PostSource, bytes, str]] = []
     for index, source in enumerate(batch):
@@ -180,7 +183,30 @@ def _batch_start(batch: list[PostSource | SourceFailure], *, run: ImportRun, par
         else:
             jobs.append(ParseJob(path=source.path, raw=raw, mtime=source.mtime, digest=digest))
             parsing.append(index)
-    return _Batch(sources=batch, results=results, parsing=parsing, collect=parser.submit(jobs))
+    return _Batch(sources=batch, results=results, parsing=parsing, jobs=jobs)
+
+
+def _batch_parse(batch: _Batch, *, parser: PostParser, learned: Iterable[str]) -> None:
+    """Start parsing the batch; ``learned``: the names of the posts parsed before it."""
+    batch.collect = parser.submit(batch.jobs, words=learned)
+
+
+def _words_announce(parser: PostParser) -> None:
+    """Tell every process about the names parsing here added to this one's dictionary (the
+    writer found them known already), once their batch is written."""
+    if parser.words_added:
+        parser.words_added = False
+        dictionary_changed(learned_here=True)
+
+
+def _batch_parsed(batch: _Batch, *, learned: dict[str, None], dry_run: bool) -> None:
+    """Wait for the batch's parsing; the names of its posts join ``learned``."""
+    if not dry_run:
+        dictionary_ensure()  # current, for posts parsed in this process (a small import)
+    batch.outcomes = batch.collect()
+    for outcome in batch.outcomes:
+        if isinstance(outcome, LegacyPost):
+            learned.update((name, None) for name in post_names(outcome))
 
 
 def _batch_finish(
@@ -192,10 +218,10 @@ def _batch_finish(
     fetch_images: bool,
     publish_undated: bool,
 ) -> list[ImportResult]:
-    """Wait for the batch's parsing, write it (unless a dry run); return its results in order.
+    """Write the parsed batch (unless a dry run); return its results in order.
     Marks cached reader pages stale once the batch changed anything."""
     results, parsed = batch.results, []
-    for index, outcome in zip(batch.parsing, batch.collect(), strict=True):
+    for index, outcome in zip(batch.parsing, batch.outcomes, strict=True):
         if isinstance(outcome, ImportResult):
             results[index] = outcome
         else:
@@ -248,7 +274,10 @@ def posts_import(
     with ExitStack() as stack:
         sources = sources_collect(inputs=inputs, limits=limits, stack=stack)
         total, done, run = len(sources), 0, ImportRun()
-        parser = PostParser(workers=workers if total >= 2 * batch_size else 1)
+        if not dry_run:
+            # Parsing builds the posts' search text with this dictionary (workers fork with it).
+            dictionary_ensure()
+        parser = PostParser(workers=workers if total >= 2 * batch_size else 1, index=not dry_run)
         stack.callback(parser.close)
         if progress:
             progress(0, total)
@@ -259,17 +288,27 @@ def posts_import(
             "fetch_images": fetch_images,
             "publish_undated": publish_undated,
         }
+        # The names of the posts parsed so far: the workers that parse the next batch learn
+        # them (with its own), as the writer has when it writes that batch.
+        learned: dict[str, None] = {}
         pending: _Batch | None = None
         for start in range(0, total, batch_size):
-            # Parse this batch (on the pool) while the previous one is written.
-            current = _batch_start(sources[start : start + batch_size], run=run, parser=parser)
+            # Read this batch while the previous one is parsed; parse it (on the pool) while
+            # the previous one is written.
+            current = _batch_start(sources[start : start + batch_size], run=run)
+            if pending is not None:
+                _batch_parsed(pending, learned=learned, dry_run=dry_run)
+            _batch_parse(current, parser=parser, learned=learned)
             if pending is not None:
                 yield from _batch_finish(pending, **options)
+                _words_announce(parser)
                 done += len(pending.sources)
                 if progress:
                     progress(done, total)
             pending = current
         if pending is not None:
+            _batch_parsed(pending, learned=learned, dry_run=dry_run)
             yield from _batch_finish(pending, **options)
+            _words_announce(parser)
             if progress:
                 progress(total, total)

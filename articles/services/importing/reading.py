@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -48,6 +49,9 @@ from articles.services.importing.identity import identity_key, post_fingerprint
 from articles.services.importing.results import NotAPostError, PostError
 from articles.services.mentions import ProjectLink, project_links_extract
 from articles.text import excerpt_from_html, plain_text, truncate_chars
+
+if TYPE_CHECKING:
+    from articles.search.index import DocumentText
 
 TITLE_MAX = 500
 NAME_MAX = 100  # django-taggit's name length
@@ -100,6 +104,9 @@ class LegacyPost:
     # Image files an export wrote beside the post: (target, path relative to the post's folder);
     # target is "head_image", "thumbnail" or "logo:<project id>" (see image_files_read).
     image_files: list[tuple[str, str]] = field(default_factory=list)
+    # Its search text (articles.search.index.document_text), built by the parsing worker that
+    # read it (``parsing.posts_index``); None: the writer builds it.
+    search_text: DocumentText | None = None
 
 
 def content_digest(raw: bytes) -> str:

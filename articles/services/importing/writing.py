@@ -181,10 +181,13 @@ def posts_write(
                 categories=post.categories,
                 tags=post.tags,
                 comment=imported_comment(post.path),
+                search_text=post.search_text,
             )
             for post, article in written
         ]
-        derived_after_write(
+        # Every article written here is new or rewritten from its source (``replaced``): the
+        # rows derived for it are all it has, and its revision follows them.
+        followed = derived_after_write(
             writes=writes,
             replaced=[article.pk for _p, article in updated],
             purge_search=False,
@@ -196,7 +199,7 @@ def posts_write(
                 modified.append(article)
         if modified:
             Article.objects.bulk_update(modified, ["updated_at"])
-        revisions_record(writes=writes)
+        revisions_record(writes=writes, followed=followed)
         events_record(writes=writes)
         _permalink_warnings(written, results)
         for post, _article in written:
