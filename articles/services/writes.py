@@ -211,6 +211,10 @@ def derived_after_write(
     ``revisions_record`` follows): all an article has when it is new or in ``replaced``."""
     labels = labels_write(writes=writes, replaced=replaced)
     link_dates_sync(write.article.pk for write in writes)
+    articles = {write.article.pk: write.article for write in writes}
+    for row in labels:  # as link_dates_sync stored them (the revisions record these rows)
+        article = articles[row.content_object_id]
+        row.published_at = article.published_at if article.status == Article.Status.PUBLISHED else None
     credits = credits_derive(writes=writes, replaced=replaced)
     mentions_write(writes=writes)
     documents_update(
