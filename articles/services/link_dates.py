@@ -30,6 +30,11 @@ def _article_date():
     )
 
 
+def link_date(article: Article):
+    """The ``published_at`` an article's links carry: its own while it is published, else None."""
+    return article.published_at if article.status == Article.Status.PUBLISHED else None
+
+
 def link_dates_sync(article_ids: Iterable[int]) -> None:
     """Give the category and tag links of ``article_ids`` their article's publication time
     (NULL when it is not published): one UPDATE per link table."""
@@ -47,9 +52,7 @@ def link_date_fill(sender, instance, raw: bool = False, **kwargs) -> None:
     if raw or instance.published_at is not None:
         return
     if type(instance)._meta.get_field("content_object").is_cached(instance):
-        article = instance.content_object
-        if article.status == Article.Status.PUBLISHED:
-            instance.published_at = article.published_at
+        instance.published_at = link_date(instance.content_object)
         return
     published = Article.objects.filter(pk=instance.content_object_id, status=Article.Status.PUBLISHED)
     instance.published_at = published.values_list("published_at", flat=True).first()

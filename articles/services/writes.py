@@ -50,7 +50,7 @@ from articles.models import (
 )
 from articles.search.index import DocumentText, documents_update
 from articles.services.credits import Byline, authors_get_or_create, credits_build
-from articles.services.link_dates import link_dates_sync
+from articles.services.link_dates import link_date, link_dates_sync
 from articles.services.mentions import ProjectLink, mentions_build, projects_upsert_many
 from articles.webhooks.events import article_events_record, subscribed_kinds
 
@@ -213,8 +213,7 @@ def derived_after_write(
     link_dates_sync(write.article.pk for write in writes)
     articles = {write.article.pk: write.article for write in writes}
     for row in labels:  # as link_dates_sync stored them (the revisions record these rows)
-        article = articles[row.content_object_id]
-        row.published_at = article.published_at if article.status == Article.Status.PUBLISHED else None
+        row.published_at = link_date(articles[row.content_object_id])
     credits = credits_derive(writes=writes, replaced=replaced)
     mentions_write(writes=writes)
     documents_update(
