@@ -9,6 +9,7 @@ from articles import feeds, views, views_beacon, views_search
 from articles.caching import keys
 from articles.page_cache import reader_page
 from articles.search import SEARCH_KEY
+from articles.site import archive
 from articles.sitemaps import SITEMAPS
 
 app_name = "articles"
@@ -34,10 +35,10 @@ urlpatterns = [
     path("flash/", reader_page(views.FlashListView.as_view()), name="flashes"),
     path("flash/feed/", reader_page(feeds.FlashFeed()), name="flash_feed"),
     path("flash/feed/atom/", reader_page(feeds.FlashAtomFeed()), name="flash_atom"),
-    path("archive/", reader_page(views.ArchiveIndexView.as_view()), name="archive"),
+    path("archive/", reader_page(archive.ArchiveIndexView.as_view()), name="archive"),
     re_path(
         r"^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$",
-        reader_page(views.ArchiveMonthView.as_view()),
+        reader_page(archive.ArchiveMonthView.as_view()),
         name="archive_month",
     ),
     path(
