@@ -45,6 +45,11 @@ class ArticleListView(ListView):
             **kwargs,
         )
 
+    def get_template_names(self) -> list[str]:
+        # Every list names its template. ListView's fallback would ask the list for its model,
+        # building a lazy list's query (home, owner pages) even when every card is cached.
+        return [self.template_name]
+
     def page_ids(self):
         """``ids(bottom, top)``: a compiled read of the page's ids (``selectors``), if any."""
         return None

@@ -75,9 +75,10 @@ def prefetch(names: list[str]) -> set[str]:
     memo = _prefetched.get()
     if not is_active() or memo is None or not names:
         return set()
-    found = store.entries_get([_cache_name(name) for name in names])
-    fresh = {name for name in names if _cache_name(name) in found}
-    memo.update({name: found[_cache_name(name)] for name in fresh})
+    cache_names = _cache_names(names)
+    found = store.entries_get(list(cache_names.values()))
+    fresh = {name for name, cache_name in cache_names.items() if cache_name in found}
+    memo.update({name: found[cache_names[name]] for name in fresh})
     return fresh
 
 
@@ -85,8 +86,14 @@ def is_active() -> bool:
     return _render_seq.get() is not None
 
 
-def _cache_name(name: str) -> str:
-    return f"{_PREFIX}{translation.get_language()}:{name}"
+def _cache_name(name: str, language: str | None = None) -> str:
+    return f"{_PREFIX}{language or translation.get_language()}:{name}"
+
+
+def _cache_names(names: list[str]) -> dict[str, str]:
+    """``{name: cache name}`` (the language asked once: a page has dozens of fragments)."""
+    language = translation.get_language()
+    return {name: _cache_name(name, language) for name in names}
 
 
 def fragments_get(names: list[str]) -> dict[str, str]:
@@ -94,11 +101,11 @@ def fragments_get(names: list[str]) -> dict[str, str]:
     if not is_active() or not names:
         return {}
     memo = _prefetched.get() or {}
-    unread = [name for name in names if name not in memo]
-    found = store.entries_get([_cache_name(name) for name in unread]) if unread else {}
+    cache_names = _cache_names([name for name in names if name not in memo])
+    found = store.entries_get(list(cache_names.values())) if cache_names else {}
     values = {}
     for name in names:
-        entry = memo.get(name) or found.get(_cache_name(name))
+        entry = memo.get(name) or found.get(cache_names.get(name, ""))
         if entry is not None:
             surrogate.declare_many(entry.keys)
             expires = getattr(entry, "expires", None)  # entries stored before it existed
@@ -121,9 +128,10 @@ def fragments_set(
         timeout = min(timeout, int(expires - time.time()))
         if timeout < 1:
             return
+    cache_names = _cache_names(list(rendered))
     store.entries_set(
         {
-            _cache_name(name): store.Entry(
+            cache_names[name]: store.Entry(
                 value=html, seq=seq, keys=tuple(sorted(keys or {surrogate.NO_KEYS})), expires=expires
             )
             for name, (html, keys) in rendered.items()

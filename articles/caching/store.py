@@ -14,13 +14,15 @@ How freshness works, on any Django cache shared by every instance (Redis in prod
 - An entry that declared no keys (``keys.NO_KEYS``) is fresh only while the counter has not
   moved at all: any change purges it, which is always correct.
 
-Reading an entry costs two cache round trips (the entries, then their keys' records, both with
-``get_many``), however many entries and keys. When the cache is unavailable every read is a
-miss and nothing is stored.
+Reading entries costs one cache round trip (``get_many``) however many entries and keys, when
+this process knows which keys they were made from (it stored or read them before: their
+records are asked for with the entries), else two (the entries, then their keys' records).
+When the cache is unavailable every read is a miss and nothing is stored.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,6 +36,13 @@ PURGED_AT = "articles:purged-at"
 _RECORD = "articles:key:"
 # Records outlive every entry that can refer to them (pages live minutes, fragments a day).
 RECORD_TIMEOUT = 7 * 24 * 3600
+# The keys each entry name was made from when this process last stored or read it (name ->
+# keys): the next read of the name asks for those keys' records in the same round trip as the
+# entry. Only a guess: keys that turn out different are read in a second round trip. A few
+# hundred bytes a name: this bounds it at a few MB per process.
+KNOWN_NAMES = 4096
+_known_keys: dict[str, tuple[str, ...]] = {}
+_known_lock = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +54,12 @@ class Entry:
     seq: int
     keys: tuple[str, ...]
     expires: float | None = None
+
+    def __reduce__(self):
+        # Rebuilt by its constructor: a page reads dozens of entries, and the default for a
+        # frozen dataclass with slots (``__setstate__`` walking ``fields()``) costs several
+        # times more. Entries pickled the default way still load.
+        return (Entry, (self.value, self.seq, self.keys, self.expires))
 
 
 def record_name(key: str) -> str:
@@ -114,15 +129,35 @@ def stamp(keys: Iterable[str], seq: int) -> None:
         cache.add(name, seq, timeout=RECORD_TIMEOUT)
 
 
+def _expected_keys(names: Iterable[str]) -> set[str]:
+    with _known_lock:
+        return {key for name in names for key in _known_keys.get(name, ())}
+
+
+def _learn(entries: dict[str, Entry]) -> None:
+    with _known_lock:
+        for name, entry in entries.items():
+            _known_keys.pop(name, None)
+            _known_keys[name] = entry.keys
+        while len(_known_keys) > KNOWN_NAMES:
+            del _known_keys[next(iter(_known_keys))]
+
+
 def entries_get(names: list[str]) -> dict[str, Entry]:
-    """The fresh entries among ``names`` (two round trips; stale and missing ones left out)."""
+    """The fresh entries among ``names``, stale and missing ones left out: one round trip when
+    their keys are the ones this process saw last for these names, else two."""
     from articles.caching.invalidation import due_records_check
 
-    found = {name: entry for name, entry in cache.get_many(names).items() if isinstance(entry, Entry)}
+    expected = _expected_keys(names)
+    # The entries and their keys' records in one get_many: one consistent moment (MGET).
+    records = due_records_check(expected, extra=tuple(names))
+    found = {name: entry for name in names if isinstance(entry := records.get(name), Entry)}
     if not found:
         return {}
-    keys = {key for entry in found.values() for key in entry.keys}
-    records = due_records_check(keys)
+    missing = {key for entry in found.values() for key in entry.keys} - expected - {NO_KEYS}
+    if missing:
+        records = {**records, **records_get(missing)}
+    _learn(found)
     return {name: entry for name, entry in found.items() if is_fresh(entry, records)}
 
 
@@ -132,3 +167,4 @@ def entries_set(entries: dict[str, Entry], *, timeout: int) -> None:
         return
     stamp({key for entry in entries.values() for key in entry.keys}, min(e.seq for e in entries.values()))
     cache.set_many(entries, timeout=timeout)
+    _learn(entries)

@@ -263,3 +263,36 @@ def test_the_head_image_caption_is_not_read_twice(client):
     figure = html.split('<figure class="head-image">', 1)[1].split("</figure>", 1)[0]
     assert 'alt="发布会现场"' in figure
     assert '<figcaption aria-hidden="true">发布会现场</figcaption>' in figure
+
+
+@pytest.mark.parametrize("owner", ["home", "category"])
+def test_a_list_whose_cards_are_cached_builds_no_list_query(
+    client, reader_site, settings, monkeypatch, owner
+):
+    import sys
+
+    from articles import selectors, views
+
+    settings.ARTICLES_PAGE_CACHE_SECONDS = 0  # every request renders; its cards are cached
+    url = "/" if owner == "home" else reader_site.category.get_absolute_url()
+    first = page(client, url)
+    built = []
+
+    def counting(real):
+        def build(*args, **kwargs):
+            if sys._getframe(1).f_code.co_filename == views.__file__:  # the view's list
+                built.append(real.__name__)
+            return real(*args, **kwargs)
+
+        return build
+
+    for name in ("story_list_published", "article_list_published"):
+        monkeypatch.setattr(selectors, name, counting(getattr(selectors, name)))
+    real_owner_articles = views.CategoryView.owner_articles
+    monkeypatch.setattr(
+        views.CategoryView,
+        "owner_articles",
+        lambda self, owner: built.append("owner_articles") or real_owner_articles(self, owner),
+    )
+    assert page(client, url) == first
+    assert built == []
