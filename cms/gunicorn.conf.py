@@ -9,6 +9,8 @@ Everything comes from the environment, with defaults from the machine:
   PostgreSQL or Redis lets another one use the CPU). ``THREADS=1`` gives plain sync workers.
 - ``GUNICORN_TIMEOUT`` (30 s): a worker stuck longer is restarted.
 - ``MAX_REQUESTS`` (5000, with jitter): workers are recycled now and then, bounding any leak.
+  A recycled worker is forked from the master, which is warmed before the first fork
+  (``when_ready``, ``cms/warmup.py``): its first requests are as fast as its predecessor's.
 - ``ACCESS_LOG`` (``-``: stdout; empty: off): one JSON line per request (``cms/logs.py``).
 - ``FORWARDED_ALLOW_IPS`` (127.0.0.1): proxies whose ``X-Forwarded-*`` headers are believed.
 """
@@ -41,3 +43,12 @@ logger_class = "cms.logs.JsonAccessLogger"
 # Load the application once in the master: workers fork with Django and the templates ready.
 preload_app = True
 proc_name = "masthead"
+
+
+def when_ready(server) -> None:
+    """In the master, once the application is loaded and before any worker is forked: do
+    Django's first-use set-up there (``cms.warmup``), so no worker pays it on a request."""
+    if server.cfg.preload_app:
+        from cms.warmup import warm_up
+
+        server.log.info("warmed up before forking workers: %s", warm_up())

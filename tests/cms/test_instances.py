@@ -184,7 +184,12 @@ class AdminSession:
         self.cookies: dict[str, str] = {}
         status, _h, body = self.request("/admin/login/")
         token = self._token(body)
-        login = {"username": "admin", "password": PASSWORD, "otp_token": RECOVERY_CODES.pop(), "csrfmiddlewaretoken": token}
+        login = {
+            "username": "admin",
+            "password": PASSWORD,
+            "otp_token": RECOVERY_CODES.pop(),
+            "csrfmiddlewaretoken": token,
+        }
         status, _h, _b = self.request("/admin/login/", data=login)
         assert status == 302 and "sessionid" in self.cookies, "signed in"
 
@@ -295,3 +300,10 @@ def test_each_request_is_one_json_line_in_the_access_log(instances):
     assert line["method"] == "GET" and line["path"] == "/feed/" and line["status"] == 200
     assert line["user_agent"] == 'probe "agent"' and line["bytes"] > 0 and line["duration_ms"] >= 0
     assert line["cache"] in ("hit", "miss")
+
+
+def test_workers_are_forked_from_a_warmed_master(instances):
+    first, _second = instances
+    warmed = re.search(r"warmed up before forking workers: (\{.*\})", first.log.read_text())
+    assert warmed, "the master did not warm up before forking"
+    assert "'templates': 0" not in warmed.group(1)
