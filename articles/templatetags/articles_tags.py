@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -93,6 +95,56 @@ def site_nav_items() -> SafeString:
             _NAV_ITEMS.clear()
         _NAV_ITEMS[key] = html
     return html
+
+
+# The site's header and footer, rendered once per everything they show (sections, site name
+# and description, language, script prefix, year): every page has them, and a dozen
+# translations and URL reversals each render would otherwise redo for the same HTML.
+_CHROME: dict[tuple, SafeString] = {}
+_CHROME_KEPT = 64
+
+
+def _chrome(template_name: str, values: dict) -> SafeString:
+    from django.template.loader import render_to_string
+    from django.urls import get_script_prefix
+    from django.utils import translation
+
+    key = (template_name, translation.get_language(), get_script_prefix(), *values.items())
+    html = _CHROME.get(key)
+    if html is None:
+        html = render_to_string(template_name, values)  # SafeString: autoescaped
+        if len(_CHROME) >= _CHROME_KEPT:
+            _CHROME.clear()
+        _CHROME[key] = html
+    return html
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context) -> SafeString:
+    """``_site_header.html``: the site's name, navigation (its sections' key declared into the
+    page) and search box. With a query in the box (the search page) it is rendered anew."""
+    from django.template.loader import render_to_string
+
+    from articles.site.sections import nav_sections
+
+    values = {
+        "site_name": context.get("site_name", ""),
+        "site_description": context.get("site_description", ""),
+        "sections": tuple(nav_sections()),
+    }
+    if context.get("search_query"):
+        return render_to_string("_site_header.html", {**values, "search_query": context["search_query"]})
+    return _chrome("_site_header.html", values)
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context) -> SafeString:
+    """``_site_footer.html``: the year, the site's name, its feeds and sitemap."""
+    from django.template.defaultfilters import date
+
+    tzinfo = timezone.get_current_timezone() if settings.USE_TZ else None
+    year = date(datetime.now(tz=tzinfo), "Y")  # as {% now "Y" %} does
+    return _chrome("_site_footer.html", {"site_name": context.get("site_name", ""), "year": year})
 
 
 @register.inclusion_tag("articles/_most_read.html")

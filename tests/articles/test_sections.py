@@ -79,3 +79,36 @@ def test_an_article_page_breadcrumb_names_the_primary_section(client):
     html = client.get(article.get_absolute_url()).content.decode()
     crumbs = html.split('class="breadcrumbs"', 1)[1].split("</nav>", 1)[0]
     assert "科技" in crumbs and "资讯" not in crumbs
+
+
+def header(html: str) -> str:
+    return html.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+
+
+def test_the_header_is_rendered_once_and_follows_sections_site_name_and_the_search_box(
+    client, settings, monkeypatch
+):
+    from django.template import loader
+
+    settings.ARTICLES_PAGE_CACHE_SECONDS = 0  # every request renders its page
+    sections = make_sections()
+    first = client.get("/").content.decode()
+    rendered = []
+    real_render = loader.render_to_string
+
+    def counting(name, *args, **kwargs):
+        rendered.append(name)
+        return real_render(name, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "render_to_string", counting)
+    assert header(client.get("/archive/").content.decode()) == header(first)
+    assert "_site_header.html" not in rendered and "_site_footer.html" not in rendered  # kept
+    sections["资讯"].name = "快讯资讯"
+    sections["资讯"].save()
+    assert "快讯资讯" in header(client.get("/").content.decode())
+    settings.MASTHEAD_SITE_NAME = "另一家媒体"
+    html = client.get("/").content.decode()
+    assert "另一家媒体" in header(html) and "另一家媒体" in html.split('<footer class="site-footer">', 1)[1]
+    searched = header(client.get("/search/?q=<电池>").content.decode())
+    assert 'value="&lt;电池&gt;"' in searched
+    assert 'value=""' in header(client.get("/").content.decode())
