@@ -4,9 +4,11 @@ set-up done, and no connection opened that the workers would share."""
 from __future__ import annotations
 
 import gc
+from contextlib import ExitStack
 
 import pytest
 from django.db import connections
+from django.db.backends.signals import connection_created
 from django.template import engines
 
 from cms.warmup import reader_templates, warm_up
@@ -25,10 +27,20 @@ def unfrozen():
 
 
 def test_warm_up_compiles_the_templates_and_opens_no_database_connection(unfrozen):
-    for connection in connections.all():
-        connection.close()
-    warmed = warm_up()
+    opened, queries = [], []
+
+    def record_opened(sender, connection, **kwargs):
+        opened.append(connection)
+
+    connection_created.connect(record_opened)
+    try:
+        with ExitStack() as stack:
+            for connection in connections.all():
+                stack.enter_context(connection.execute_wrapper(lambda execute, *args: queries.append(args)))
+            warmed = warm_up()
+    finally:
+        connection_created.disconnect(record_opened)
     assert warmed["templates"] == len(reader_templates()) and warmed["frozen"] > 0
-    assert all(connection.connection is None for connection in connections.all())
+    assert opened == [] and queries == []
     (loader,) = engines["django"].engine.template_loaders  # the cached loader (DEBUG off)
     assert {"base.html", "articles/home.html"} <= set(loader.get_template_cache)
