@@ -184,12 +184,7 @@ class AdminSession:
         self.cookies: dict[str, str] = {}
         status, _h, body = self.request("/admin/login/")
         token = self._token(body)
-        login = {
-            "username": "admin",
-            "password": PASSWORD,
-            "otp_token": RECOVERY_CODES.pop(),
-            "csrfmiddlewaretoken": token,
-        }
+        login = {"username": "admin", "password": PASSWORD, "otp_token": RECOVERY_CODES.pop(), "csrfmiddlewaretoken": token}
         status, _h, _b = self.request("/admin/login/", data=login)
         assert status == 302 and "sessionid" in self.cookies, "signed in"
 
