@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from articles.canonical import html_canonicalize
+from articles.canonical.tree import Element, _parse_serialized, _TreeBuilder
 from articles.hexo.dates import parse_date
 from articles.hexo.frontmatter import FrontMatter, FrontMatterError, front_matter_read
 from articles.sanitize import HtmlTooDeepError, clean_html, clean_html_uncanonical, url_is_safe
@@ -350,7 +351,9 @@ def test_the_date_parser_gives_an_aware_datetime_none_or_our_error(value):
 @example("<table><tr><td><p>a</p>b</td></tr></table>")
 @example("<div>" * 3000)  # nested past the bound: our own error, not a RecursionError
 @example("<blockquote>" * 100 + "<p>x</p>")
-@example('<blockquote cite="java&#9;script:x"><p><img srcset="javascript:x 1x" src="/a.png"></p></blockquote>')
+@example(
+    '<blockquote cite="java&#9;script:x"><p><img srcset="javascript:x 1x" src="/a.png"></p></blockquote>'
+)
 def test_cleaning_twice_equals_cleaning_once(html):
     try:
         once = clean_html(html)
@@ -369,6 +372,34 @@ def test_the_canonical_form_is_idempotent(html):
     cleaned = clean_html_uncanonical(html)
     canonical = html_canonicalize(cleaned)
     assert html_canonicalize(canonical) == canonical
+
+
+def _tree(node) -> object:
+    if isinstance(node, Element):
+        return (node.tag, node.attrs, [_tree(child) for child in node.children])
+    return node.data
+
+
+@FUZZ
+@given(st.one_of(html_fragment(), markdown_body(), any_text))
+@example('<p title="a &amp; &quot;b&quot; &gt; c">x &lt; y&nbsp;&amp;</p></i><br><img src="a"></p>z')
+@example("<p>a</p><!-- c --><p>b</p>")
+@example("<style>p { }</style>")
+def test_the_fast_html_reader_builds_the_parsers_tree(html):
+    # The canonical form reads nh3's output with a regular expression (``_parse_serialized``):
+    # the very tree ``html.parser`` gives, or None (then the parser reads it).
+    try:
+        cleaned = clean_html_uncanonical(html)
+    except HtmlTooDeepError:
+        cleaned = ""
+    for text in (html, cleaned):
+        builder = _TreeBuilder()
+        builder.feed(text)
+        builder.close()
+        fast = _parse_serialized(text)
+        if fast is not None:
+            assert _tree(fast) == _tree(builder.root)
+    assert _parse_serialized(cleaned) is not None  # nh3's output is always read the fast way
 
 
 @FUZZ
