@@ -5,7 +5,7 @@ CKEditor 5's ``DomConverter`` does."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import lru_cache
 
 from articles.canonical.tree import NBSP, VOID_TAGS, Element, Node, Text
 
@@ -19,21 +19,17 @@ JS_SPACE = frozenset(" \t\n\v\f\r\u1680\u2028\u2029\u202f\u205f\u3000\ufeff") | 
 Mark = tuple[str, tuple[tuple[str, str], ...]]
 
 
-@dataclass(eq=False)
 class _Item:
     """One piece of inline content: text, or an inline object (``img``, ``br``), with its marks."""
 
-    marks: tuple[Mark, ...]
-    text: str | None = None
-    element: Element | None = None
+    __slots__ = ("element", "is_br", "is_text", "marks", "text")
 
-    @property
-    def is_text(self) -> bool:
-        return self.text is not None
-
-    @property
-    def is_br(self) -> bool:
-        return self.element is not None and self.element.tag == "br"
+    def __init__(self, *, marks: tuple[Mark, ...], text: str | None = None, element: Element | None = None):
+        self.marks = marks
+        self.text = text  # rewritten as whitespace is read, never to None
+        self.element = element
+        self.is_text = text is not None
+        self.is_br = element is not None and element.tag == "br"
 
 
 def _mark_identity(mark: Mark) -> str:
@@ -45,6 +41,7 @@ def _mark_identity(mark: Mark) -> str:
     return tag + (f' class="{classes}"' if classes else "") + (f" {rest}" if rest else "")
 
 
+@lru_cache(maxsize=4096)  # a pure function of a small value; a body repeats its marks
 def _mark_key(mark: Mark) -> tuple[int, str]:
     # Links have priority 5, every other inline element 10: links are outermost.
     return (0 if mark[0] == "a" else 1, _mark_identity(mark))

@@ -90,43 +90,39 @@ def _parse_serialized(html: str) -> Element | None:
     (``html.unescape``) as one piece, attribute values unescaped, names lower-cased (they
     already are here); the builder's own rules (void tags, end tags closing up to the nearest
     open element of their name, adjacent texts merged) are applied as it applies them."""
+    # [text, start tag, its attributes, end tag, text, ...]: one of the two tags is None.
+    pieces = _TAG_OR_END.split(html)
+    texts = pieces[::4]
+    if any("<" in text for text in texts):
+        return None  # a "<" that opens no tag of this form: the parser decides
     root = Element("#root")
     stack = [root]
-    position = 0
-    for match in _TAG_OR_END.finditer(html):
-        start = match.start()
-        if start > position:
-            text = html[position:start]
-            if "<" in text:
-                return None  # a "<" that opens no tag of this form: the parser decides
-            _text_append(stack[-1].children, unescape(text) if "&" in text else text)
-        position = match.end()
-        tag = match.group(1)
-        if tag is None:
-            tag = match.group(3)
+    children = root.children  # the innermost open element's
+    if texts[0]:
+        _text_append(children, unescape(texts[0]) if "&" in texts[0] else texts[0])
+    for index in range(1, len(pieces), 4):
+        tag, written, end, text = pieces[index : index + 4]
+        if tag is not None:
+            if tag in _RAW_TEXT_TAGS:
+                return None
+            deadline_tick()
+            attrs = {}
+            if written:
+                for name, value in _ATTRIBUTE.findall(written):
+                    attrs[name] = unescape(value) if "&" in value else value
+            element = Element(tag, attrs, [])
+            children.append(element)
+            if tag not in VOID_TAGS:
+                stack.append(element)
+                children = element.children
+        else:
             for depth in range(len(stack) - 1, 0, -1):
-                if stack[depth].tag == tag:
+                if stack[depth].tag == end:
                     del stack[depth:]
+                    children = stack[-1].children
                     break
-            continue
-        if tag in _RAW_TEXT_TAGS:
-            return None
-        deadline_tick()
-        written = match.group(2)
-        attrs = (
-            {name: unescape(value) if "&" in value else value for name, value in _ATTRIBUTE.findall(written)}
-            if written
-            else {}
-        )
-        element = Element(tag, attrs)
-        stack[-1].children.append(element)
-        if tag not in VOID_TAGS:
-            stack.append(element)
-    if position < len(html):
-        text = html[position:]
-        if "<" in text:
-            return None
-        _text_append(stack[-1].children, unescape(text) if "&" in text else text)
+        if text:
+            _text_append(children, unescape(text) if "&" in text else text)
     return root
 
 
