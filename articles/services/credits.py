@@ -82,13 +82,23 @@ def bylines_extract(html: str) -> tuple[str, list[Byline]]:
 
     Returns the body without them and the bylines in reading order. Pure.
     """
+    without, bylines, _cut = bylines_cut(html)
+    return without, bylines
+
+
+def bylines_cut(html: str) -> tuple[str, list[Byline], list[tuple[int, int, str]]]:
+    """``bylines_extract``, and where the body was cut: for each paragraph taken out or
+    rewritten (a header paragraph keeps its other fields), its (start, end) in ``html`` and
+    what replaced it ("" when taken out), in order. Pure."""
     has_bars = "|" in html or "｜" in html or "丨" in html
     if not has_bars and "=" not in html:
-        return html, []
+        return html, [], []
     bylines: list[Byline] = []
+    cuts: list[tuple[int, int, str]] = []
 
     def take(match: re.Match[str]) -> str:
         if "=" in match.group("inner") and (header := _header_fields(match, bylines)) != match.group(0):
+            cuts.append((*match.span(), header))
             return header
         if not has_bars:
             return match.group(0)
@@ -98,9 +108,10 @@ def bylines_extract(html: str) -> tuple[str, list[Byline]]:
             return match.group(0)
         role = BYLINE_ROLES[found.group("label")]
         bylines.extend(Byline(role=role, name=name) for name in _split_names(found.group("names")))
+        cuts.append((*match.span(), ""))
         return ""
 
-    return _PARAGRAPH.sub(take, html), bylines
+    return _PARAGRAPH.sub(take, html), bylines, cuts
 
 
 def authors_get_or_create(*, names: list[str]) -> dict[str, Author]:

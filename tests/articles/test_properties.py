@@ -26,7 +26,13 @@ from articles.canonical import html_canonicalize
 from articles.canonical.tree import Element, _parse_serialized, _TreeBuilder
 from articles.hexo.dates import parse_date
 from articles.hexo.frontmatter import FrontMatter, FrontMatterError, front_matter_read
-from articles.sanitize import HtmlTooDeepError, clean_html, clean_html_uncanonical, url_is_safe
+from articles.sanitize import (
+    HtmlTooDeepError,
+    clean_html,
+    clean_html_cut,
+    clean_html_uncanonical,
+    url_is_safe,
+)
 from articles.services.importing.reading import LegacyPost, post_parse
 from articles.services.importing.results import PostError
 from articles.services.mentions import project_links_extract
@@ -400,6 +406,43 @@ def test_the_fast_html_reader_builds_the_parsers_tree(html):
         if fast is not None:
             assert _tree(fast) == _tree(builder.root)
     assert _parse_serialized(cleaned) is not None  # nh3's output is always read the fast way
+
+
+_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>.*?</p>\s*", re.DOTALL)  # as bylines are found
+_REPLACEMENTS = ("<p>原文日期=2015-12-29</p>", "<p> 校对=a  b </p>", "<p>定稿=&nbsp;</p>")
+
+
+@FUZZ
+@given(st.one_of(html_fragment(), markdown_body()), st.integers(min_value=0, max_value=7))
+@example("<ul><li>a</li></ul><p>文 | 甲</p><ul><li>b</li></ul>", 1)
+@example("<p>文 | 甲</p>", 1)
+@example("<p>&nbsp;</p><p>文 | 甲</p>", 2)
+@example("<blockquote><p>a</p><p>文 | 甲</p></blockquote><p>b</p>", 1)
+@example('<ol><li>a</li></ol><p>x</p><p>y</p><ol start="3"><li>b</li></ol>', 6)
+def test_cutting_paragraphs_out_of_clean_html_is_cleaning_the_rest(html, which):
+    # ``clean_html_cut`` (the importer cuts bylines out) skips cleaning again when it cannot
+    # change anything: it must give what cleaning again gives, for any choice of paragraphs.
+    try:
+        cleaned = clean_html(html)
+    except HtmlTooDeepError:
+        return
+    spans = [match.span() for match in _PARAGRAPH.finditer(cleaned)]
+    # Every third paragraph taken out, or rewritten as a header paragraph is (its text kept).
+    chosen = [
+        (start, end, "" if which >> (index % 3) & 1 else _REPLACEMENTS[index % 3])
+        for index, (start, end) in enumerate(spans)
+        if index % 2 == which % 2
+    ]
+    pieces, last = [], 0
+    for start, end, replacement in chosen:
+        pieces.extend([cleaned[last:start], replacement])
+        last = end
+    cut = "".join([*pieces, cleaned[last:]])
+    try:
+        expected = clean_html(cut)
+    except HtmlTooDeepError:
+        return
+    assert clean_html_cut(cleaned, cut=cut, cuts=chosen) == expected
 
 
 @FUZZ
