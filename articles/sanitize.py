@@ -105,7 +105,8 @@ def html_depth(html: str, *, limit: int) -> int:
 
 def html_depth_check(html: str) -> None:
     """Raise ``HtmlTooDeepError`` when ``html`` nests too deep to clean safely."""
-    if html_depth(html, limit=RAW_MAX_DEPTH) > RAW_MAX_DEPTH:
+    # Each start tag opens with "<": HTML with fewer of them (most bodies) needs no scan.
+    if html.count("<") > RAW_MAX_DEPTH and html_depth(html, limit=RAW_MAX_DEPTH) > RAW_MAX_DEPTH:
         raise HtmlTooDeepError(HTML_MAX_DEPTH)
 
 
@@ -190,7 +191,7 @@ def clean_html_uncanonical(html: str) -> str:
 
 def _cleaned_within_depth(html: str) -> str:
     cleaned = _CLEANER.clean(html)
-    if html_depth(cleaned, limit=HTML_MAX_DEPTH) > HTML_MAX_DEPTH:
+    if cleaned.count("<") > HTML_MAX_DEPTH and html_depth(cleaned, limit=HTML_MAX_DEPTH) > HTML_MAX_DEPTH:
         raise HtmlTooDeepError(HTML_MAX_DEPTH)
     return cleaned
 
