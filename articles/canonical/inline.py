@@ -5,8 +5,7 @@ CKEditor 5's ``DomConverter`` does."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from articles.canonical.tree import NBSP, VOID_TAGS, Element, Node, Text
 
@@ -20,21 +19,17 @@ JS_SPACE = frozenset(" \t\n\v\f\r\u1680\u2028\u2029\u202f\u205f\u3000\ufeff") | 
 Mark = tuple[str, tuple[tuple[str, str], ...]]
 
 
-@dataclass(eq=False)
 class _Item:
     """One piece of inline content: text, or an inline object (``img``, ``br``), with its marks."""
 
-    marks: tuple[Mark, ...]
-    text: str | None = None
-    element: Element | None = None
+    __slots__ = ("element", "is_br", "is_text", "marks", "text")
 
-    @property
-    def is_text(self) -> bool:
-        return self.text is not None
-
-    @property
-    def is_br(self) -> bool:
-        return self.element is not None and self.element.tag == "br"
+    def __init__(self, *, marks: tuple[Mark, ...], text: str | None = None, element: Element | None = None):
+        self.marks = marks
+        self.text = text  # rewritten as whitespace is read, never to None
+        self.element = element
+        self.is_text = text is not None
+        self.is_br = element is not None and element.tag == "br"
 
 
 def _mark_identity(mark: Mark) -> str:
@@ -46,6 +41,7 @@ def _mark_identity(mark: Mark) -> str:
     return tag + (f' class="{classes}"' if classes else "") + (f" {rest}" if rest else "")
 
 
+@lru_cache(maxsize=4096)  # a pure function of a small value; a body repeats its marks
 def _mark_key(mark: Mark) -> tuple[int, str]:
     # Links have priority 5, every other inline element 10: links are outermost.
     return (0 if mark[0] == "a" else 1, _mark_identity(mark))
@@ -120,30 +116,30 @@ def _merge_texts(items: list[_Item]) -> list[_Item]:
 
 
 def _write_whitespace(items: list[_Item]) -> list[str | None]:
-    """Text as the editor writes it (DomConverter#_processDataFromViewText); None for objects."""
+    """Text as the editor writes it (DomConverter#_processDataFromViewText); None for objects.
 
-    def touching(index: int, step: int) -> _Item | None:
-        other = index + step
-        if not 0 <= other < len(items) or items[other].is_br:
-            return None
-        return items[other]
-
-    @cache
-    def written(index: int) -> str:
-        data = items[index].text or ""
+    Left to right: whether a text starts with a no-break space depends on how the text before
+    it was written, which is already known."""
+    texts: list[str | None] = []
+    last = len(items) - 1
+    for index, item in enumerate(items):
+        data = item.text
+        if data is None:
+            texts.append(None)
+            continue
         if data.startswith(" "):
-            prev = touching(index, -1)
-            prev_ends_with_space = prev is not None and prev.is_text and written(index - 1).endswith(" ")
+            # The item before, unless it is a <br> (a line's start): the text it was written as.
+            prev = items[index - 1] if index > 0 and not items[index - 1].is_br else None
+            prev_ends_with_space = prev is not None and prev.is_text and texts[index - 1].endswith(" ")
             if prev is None or prev_ends_with_space:
                 data = NBSP + data[1:]
         if data.endswith(" "):
-            following = touching(index, 1)
+            following = items[index + 1] if index < last and not items[index + 1].is_br else None
             next_starts_with_space = following is not None and following.is_text and following.text[:1] == " "
             if data[-2:-1] == " " or following is None or next_starts_with_space:
                 data = data[:-1] + NBSP
-        return data.replace("  ", " " + NBSP)
-
-    return [written(index) if item.is_text else None for index, item in enumerate(items)]
+        texts.append(data.replace("  ", " " + NBSP))
+    return texts
 
 
 def _rebuild(items: list[_Item], texts: list[str | None]) -> list[Node]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 
 from articles.deadline import deadline_tick
@@ -54,21 +56,81 @@ class _TreeBuilder(HTMLParser):
                 return
 
     def handle_data(self, data: str) -> None:
-        children = self._stack[-1].children
-        if children and isinstance(children[-1], Text):
-            children[-1].data += data
-        else:
-            children.append(Text(data))
+        _text_append(self._stack[-1].children, data)
 
     def _append(self, node: Node) -> None:
         self._stack[-1].children.append(node)
 
 
 def parse(html: str) -> Element:
+    """The tree of ``html``, read as ``html.parser.HTMLParser`` reads it (``_TreeBuilder``).
+
+    HTML in the form nh3 writes (lower-case tags, every attribute ``name="value"``, no comment,
+    every ``<`` starting a tag) is read by ``_parse_serialized`` at regular-expression speed into
+    the same tree; anything else, by the parser itself."""
+    root = _parse_serialized(html)
+    if root is not None:
+        return root
     builder = _TreeBuilder()
     builder.feed(html)
     builder.close()
     return builder.root
+
+
+_TAG_OR_END = re.compile(r'<(?:([a-z][a-z0-9]*)((?: [a-z][a-z0-9-]*="[^"]*")*)|/([a-z][a-z0-9]*))>')
+_ATTRIBUTE = re.compile(r' ([a-z][a-z0-9-]*)="([^"]*)"')
+# Their content is raw text to HTMLParser (its CDATA_CONTENT_ELEMENTS): left to it.
+_RAW_TEXT_TAGS = frozenset({"script", "style"})
+
+
+def _parse_serialized(html: str) -> Element | None:
+    """``_TreeBuilder``'s tree for ``html`` written as nh3 writes it; None for other HTML.
+
+    The same tree, step by step: HTMLParser hands over the text between two tags unescaped
+    (``html.unescape``) as one piece, attribute values unescaped, names lower-cased (they
+    already are here); the builder's own rules (void tags, end tags closing up to the nearest
+    open element of their name, adjacent texts merged) are applied as it applies them."""
+    # [text, start tag, its attributes, end tag, text, ...]: one of the two tags is None.
+    pieces = _TAG_OR_END.split(html)
+    texts = pieces[::4]
+    if any("<" in text for text in texts):
+        return None  # a "<" that opens no tag of this form: the parser decides
+    root = Element("#root")
+    stack = [root]
+    children = root.children  # the innermost open element's
+    if texts[0]:
+        _text_append(children, unescape(texts[0]) if "&" in texts[0] else texts[0])
+    for index in range(1, len(pieces), 4):
+        tag, written, end, text = pieces[index : index + 4]
+        if tag is not None:
+            if tag in _RAW_TEXT_TAGS:
+                return None
+            deadline_tick()
+            attrs = {}
+            if written:
+                for name, value in _ATTRIBUTE.findall(written):
+                    attrs[name] = unescape(value) if "&" in value else value
+            element = Element(tag, attrs, [])
+            children.append(element)
+            if tag not in VOID_TAGS:
+                stack.append(element)
+                children = element.children
+        else:
+            for depth in range(len(stack) - 1, 0, -1):
+                if stack[depth].tag == end:
+                    del stack[depth:]
+                    children = stack[-1].children
+                    break
+        if text:
+            _text_append(children, unescape(text) if "&" in text else text)
+    return root
+
+
+def _text_append(children: list[Node], data: str) -> None:
+    if children and isinstance(children[-1], Text):
+        children[-1].data += data
+    else:
+        children.append(Text(data))
 
 
 # --- serialising ----------------------------------------------------------------------------

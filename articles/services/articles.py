@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article, Category, Tag
 from articles.publication_dates import validate_publication_date
-from articles.sanitize import clean_html
+from articles.sanitize import clean_html, clean_html_cut
 from articles.services.categories import article_categories_set
-from articles.services.credits import Byline, bylines_extract
+from articles.services.credits import Byline, bylines_cut
 from articles.services.images import image_check, image_normalize, renditions_ensure
 from articles.services.mentions import project_links_complete, project_links_extract
 from articles.services.workflow import article_check_write
@@ -48,11 +48,14 @@ class PreparedBody:
 
 
 def body_prepare(html: str) -> PreparedBody:
-    """Clean ``html`` with the one allowlist and take its bylines out. Pure."""
+    """Clean ``html`` with the one allowlist and take its bylines out. Pure.
+
+    The same as cleaning again once the bylines are out, without doing it when taking them
+    out cannot change the clean form (``clean_html_cut``)."""
     cleaned = clean_html(html)
-    without_bylines, bylines = bylines_extract(cleaned)
+    without_bylines, bylines, cuts = bylines_cut(cleaned)
     if bylines:
-        without_bylines = clean_html(without_bylines)
+        without_bylines = clean_html_cut(cleaned, cut=without_bylines, cuts=cuts)
     return PreparedBody(html=without_bylines, bylines=bylines)
 
 

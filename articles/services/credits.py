@@ -6,6 +6,9 @@ import html as html_lib
 import re
 from dataclasses import dataclass
 
+from django.db import router
+from django.db.models.signals import post_save
+
 from articles.models import Article, Author, Credit, unicode_slug
 
 # Byline labels as newsrooms write them, mapped to credit roles.
@@ -82,13 +85,23 @@ def bylines_extract(html: str) -> tuple[str, list[Byline]]:
 
     Returns the body without them and the bylines in reading order. Pure.
     """
+    without, bylines, _cut = bylines_cut(html)
+    return without, bylines
+
+
+def bylines_cut(html: str) -> tuple[str, list[Byline], list[tuple[int, int, str]]]:
+    """``bylines_extract``, and where the body was cut: for each paragraph taken out or
+    rewritten (a header paragraph keeps its other fields), its (start, end) in ``html`` and
+    what replaced it ("" when taken out), in order. Pure."""
     has_bars = "|" in html or "｜" in html or "丨" in html
     if not has_bars and "=" not in html:
-        return html, []
+        return html, [], []
     bylines: list[Byline] = []
+    cuts: list[tuple[int, int, str]] = []
 
     def take(match: re.Match[str]) -> str:
         if "=" in match.group("inner") and (header := _header_fields(match, bylines)) != match.group(0):
+            cuts.append((*match.span(), header))
             return header
         if not has_bars:
             return match.group(0)
@@ -98,24 +111,42 @@ def bylines_extract(html: str) -> tuple[str, list[Byline]]:
             return match.group(0)
         role = BYLINE_ROLES[found.group("label")]
         bylines.extend(Byline(role=role, name=name) for name in _split_names(found.group("names")))
+        cuts.append((*match.span(), ""))
         return ""
 
-    return _PARAGRAPH.sub(take, html), bylines
+    return _PARAGRAPH.sub(take, html), bylines, cuts
 
 
 def authors_get_or_create(*, names: list[str]) -> dict[str, Author]:
-    """Authors by name, creating the missing ones with unique unicode slugs."""
+    """Authors by name, creating the missing ones with unique unicode slugs (the name's slug,
+    else ``<slug>-2``, ``-3`` ...) in one insert. Each new author's ``post_save`` is sent as
+    its own save would send it (the reader cache and the search dictionary follow names)."""
     wanted = list(dict.fromkeys(names))
     authors = {a.name: a for a in Author.objects.filter(name__in=wanted)}
-    for name in wanted:
-        if name in authors:
-            continue
-        base = unicode_slug(name, fallback_prefix="author")
+    missing = [name for name in wanted if name not in authors]
+    if not missing:
+        return authors
+    bases = {name: unicode_slug(name, fallback_prefix="author") for name in missing}
+    taken = set(Author.objects.filter(slug__in=set(bases.values())).values_list("slug", flat=True))
+    new = []
+    for name in missing:
+        base = bases[name]
         slug, n = base, 1
-        while Author.objects.filter(slug=slug).exists():
+        # Numbered slugs are rare: those are looked up one by one, as they come.
+        while slug in taken or (n > 1 and Author.objects.filter(slug=slug).exists()):
             n += 1
             slug = f"{base}-{n}"
-        authors[name] = Author.objects.create(name=name, slug=slug)
+        taken.add(slug)
+        new.append(Author(name=name, slug=slug))
+    created = Author.objects.bulk_create(new)
+    if any(author.pk is None for author in created):  # a database that returns no ids
+        created = list(Author.objects.filter(name__in=missing))
+    database = router.db_for_write(Author)
+    for author in created:
+        authors[author.name] = author
+        post_save.send(
+            sender=Author, instance=author, created=True, update_fields=None, raw=False, using=database
+        )
     return authors
 
 

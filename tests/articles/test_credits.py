@@ -73,3 +73,26 @@ def test_an_imported_swiftgg_post_credits_its_author_and_translator(write_post):
     credits = [(c.role, c.author.name) for c in article.credits.select_related("author").order_by("order")]
     assert credits == [("writer", "Mattt"), ("translator", "雨谨"), ("translator", "郑一一")]
     assert "作者=" not in article.body and "校对=numbbbbb,WAMaker" in article.body
+
+
+def test_new_authors_are_made_in_one_insert_with_unique_slugs(django_assert_max_num_queries):
+    from django.core.cache import cache
+
+    from articles.search.dictionary import VERSION_KEY
+    from articles.services.credits import authors_get_or_create
+
+    Author.objects.create(name="Ann", slug="ann")
+    Author.objects.create(name="Ann Lee", slug="ann-2")
+    cache.set(VERSION_KEY, "before", timeout=None)
+    # Two reads (names, slugs), one insert, and one look-up per numbered slug tried (four).
+    with django_assert_max_num_queries(7):
+        authors = authors_get_or_create(names=["Ann", "ANN", "ann!", "苏建勋", "Ann"])
+    assert authors["Ann"].slug == "ann"
+    assert {name: authors[name].slug for name in ("ANN", "ann!", "苏建勋")} == {
+        "ANN": "ann-3",  # "ann" and "ann-2" are taken
+        "ann!": "ann-4",  # and now "ann-3"
+        "苏建勋": "苏建勋",
+    }
+    assert all(author.pk for author in authors.values())
+    assert Author.objects.count() == 5
+    assert cache.get(VERSION_KEY) != "before"  # their post_save: the search dictionary follows names

@@ -14,7 +14,6 @@ cores, where timing is noise), so the file runs in seconds to tens of seconds.
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 import string
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -23,9 +22,16 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from articles.canonical import html_canonicalize
+from articles.canonical.tree import Element, _parse_serialized, _TreeBuilder, parse
 from articles.hexo.dates import parse_date
 from articles.hexo.frontmatter import FrontMatter, FrontMatterError, front_matter_read
-from articles.sanitize import HtmlTooDeepError, clean_html, clean_html_uncanonical, url_is_safe
+from articles.sanitize import (
+    HtmlTooDeepError,
+    clean_html,
+    clean_html_cut,
+    clean_html_uncanonical,
+    url_is_safe,
+)
 from articles.services.importing.reading import LegacyPost, post_parse
 from articles.services.importing.results import PostError
 from articles.services.mentions import project_links_extract
@@ -350,16 +356,23 @@ def test_the_date_parser_gives_an_aware_datetime_none_or_our_error(value):
 @example("<table><tr><td><p>a</p>b</td></tr></table>")
 @example("<div>" * 3000)  # nested past the bound: our own error, not a RecursionError
 @example("<blockquote>" * 100 + "<p>x</p>")
-@example('<blockquote cite="java&#9;script:x"><p><img srcset="javascript:x 1x" src="/a.png"></p></blockquote>')
+@example(
+    '<blockquote cite="java&#9;script:x"><p><img srcset="javascript:x 1x" src="/a.png"></p></blockquote>'
+)
 def test_cleaning_twice_equals_cleaning_once(html):
     try:
         once = clean_html(html)
     except HtmlTooDeepError:
         return
     assert clean_html(once) == once
-    for value in re.findall(r'\s(?:cite|srcset|data-logo)="([^"]*)"', once):
-        for candidate in value.split(","):
-            assert not candidate.strip() or url_is_safe(html_lib.unescape(candidate.split()[0])), once
+    # The attributes of its elements (text that reads like an attribute is text).
+    elements = [parse(once)]
+    while elements:
+        element = elements.pop()
+        elements.extend(child for child in element.children if isinstance(child, Element))
+        for name in ("cite", "srcset", "data-logo"):
+            for candidate in element.attrs.get(name, "").split(","):
+                assert not candidate.strip() or url_is_safe(candidate.split()[0]), once
 
 
 @FUZZ
@@ -369,6 +382,71 @@ def test_the_canonical_form_is_idempotent(html):
     cleaned = clean_html_uncanonical(html)
     canonical = html_canonicalize(cleaned)
     assert html_canonicalize(canonical) == canonical
+
+
+def _tree(node) -> object:
+    if isinstance(node, Element):
+        return (node.tag, node.attrs, [_tree(child) for child in node.children])
+    return node.data
+
+
+@FUZZ
+@given(st.one_of(html_fragment(), markdown_body(), any_text))
+@example('<p title="a &amp; &quot;b&quot; &gt; c">x &lt; y&nbsp;&amp;</p></i><br><img src="a"></p>z')
+@example("<p>a</p><!-- c --><p>b</p>")
+@example("<style>p { }</style>")
+def test_the_fast_html_reader_builds_the_parsers_tree(html):
+    # The canonical form reads nh3's output with a regular expression (``_parse_serialized``):
+    # the very tree ``html.parser`` gives, or None (then the parser reads it).
+    try:
+        cleaned = clean_html_uncanonical(html)
+    except HtmlTooDeepError:
+        cleaned = ""
+    for text in (html, cleaned):
+        builder = _TreeBuilder()
+        builder.feed(text)
+        builder.close()
+        fast = _parse_serialized(text)
+        if fast is not None:
+            assert _tree(fast) == _tree(builder.root)
+    assert _parse_serialized(cleaned) is not None  # nh3's output is always read the fast way
+
+
+_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>.*?</p>\s*", re.DOTALL)  # as bylines are found
+_REPLACEMENTS = ("<p>原文日期=2015-12-29</p>", "<p> 校对=a  b </p>", "<p>定稿=&nbsp;</p>")
+
+
+@FUZZ
+@given(st.one_of(html_fragment(), markdown_body()), st.integers(min_value=0, max_value=7))
+@example("<ul><li>a</li></ul><p>文 | 甲</p><ul><li>b</li></ul>", 1)
+@example("<p>文 | 甲</p>", 1)
+@example("<p>&nbsp;</p><p>文 | 甲</p>", 2)
+@example("<blockquote><p>a</p><p>文 | 甲</p></blockquote><p>b</p>", 1)
+@example('<ol><li>a</li></ol><p>x</p><p>y</p><ol start="3"><li>b</li></ol>', 6)
+def test_cutting_paragraphs_out_of_clean_html_is_cleaning_the_rest(html, which):
+    # ``clean_html_cut`` (the importer cuts bylines out) skips cleaning again when it cannot
+    # change anything: it must give what cleaning again gives, for any choice of paragraphs.
+    try:
+        cleaned = clean_html(html)
+    except HtmlTooDeepError:
+        return
+    spans = [match.span() for match in _PARAGRAPH.finditer(cleaned)]
+    # Every third paragraph taken out, or rewritten as a header paragraph is (its text kept).
+    chosen = [
+        (start, end, "" if which >> (index % 3) & 1 else _REPLACEMENTS[index % 3])
+        for index, (start, end) in enumerate(spans)
+        if index % 2 == which % 2
+    ]
+    pieces, last = [], 0
+    for start, end, replacement in chosen:
+        pieces.extend([cleaned[last:start], replacement])
+        last = end
+    cut = "".join([*pieces, cleaned[last:]])
+    try:
+        expected = clean_html(cut)
+    except HtmlTooDeepError:
+        return
+    assert clean_html_cut(cleaned, cut=cut, cuts=chosen) == expected
 
 
 @FUZZ
