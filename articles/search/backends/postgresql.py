@@ -25,6 +25,7 @@ from django.db import connection
 
 from articles.search.backends import Scope, token_in_column
 from articles.search.query import ParsedQuery
+from articles.search.tsvector import tsvector_text
 
 # pg_trgm can use its index from three characters on; shorter substrings are not looked for
 # (one character is a word hit through the single-character column).
@@ -103,13 +104,51 @@ def indexes_ensure() -> None:
         cursor.execute("ANALYZE articles_searchdocument")
 
 
-def documents_insert(columns: Sequence[str], rows: Iterable[tuple]) -> None:
-    """Write new search documents with COPY: no statement of a few megabytes to build and
-    parse per batch (a document's columns hold kilobytes of tokens)."""
+# The tsvector of a document as PostgreSQL computes it (``articles.search.tsvector`` builds
+# the same value in Python; this is the fallback for tokens it cannot vouch for).
+_TSVECTOR = """
+    setweight(to_tsvector('simple'::regconfig, title), 'A')
+    || setweight(to_tsvector('simple'::regconfig, summary || ' ' || projects), 'B')
+    || setweight(to_tsvector('simple'::regconfig, body), 'C')
+    || setweight(to_tsvector('simple'::regconfig, characters), 'D')
+"""
+
+
+def document_row(document, fields: Sequence[str]) -> tuple:
+    """A ``SearchDocument``'s row as ``documents_insert`` takes it: its ``fields`` and its
+    weighted ``tsvector`` as text, built in Python (on the segmenting worker during a
+    rebuild), or None when PostgreSQL must compute it (``articles.search.tsvector``)."""
+    tsv = tsvector_text(
+        [
+            (document.title, "A"),
+            (f"{document.summary} {document.projects}", "B"),
+            (document.body, "C"),
+            (document.characters, "D"),
+        ]
+    )
+    return (*(getattr(document, field) for field in fields), tsv)
+
+
+def documents_insert(fields: Sequence[str], rows: Iterable[tuple], *, indexed_at) -> None:
+    """Write new search documents, ``rows`` of ``fields`` and the ``tsvector`` text, with COPY:
+    no statement of a few megabytes to build and parse per batch, and no ``to_tsvector`` to
+    run (the tsvector's text is only read). The few whose tsvector was left to PostgreSQL get
+    it by one UPDATE."""
+    columns = (*fields, "tsv", "indexed_at")
+    key = fields.index("article_id")
+    computed_here: list[int] = []
     sql = f"COPY articles_searchdocument ({', '.join(columns)}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                if row[-1] is None:
+                    computed_here.append(row[key])
+                copy.write_row((*row, indexed_at))
+        if computed_here:
+            cursor.execute(
+                f"UPDATE articles_searchdocument SET tsv = {_TSVECTOR} WHERE article_id = ANY(%s)",
+                [computed_here],
+            )
 
 
 def _tsquery(tokens: tuple[str, ...], operator: str) -> str:
@@ -205,8 +244,15 @@ def _candidates(query: ParsedQuery, scope: Scope, *, needed: int) -> tuple[str, 
          LIMIT (SELECT %s - count(*) FROM heads WHERE heads.cheap > 0))
     """
     params = [
-        *cheap_params, *head_params, _tsquery(tokens, "|"), needed,
-        *cheap_params, *other_params, *tokens, *tokens, needed,
+        *cheap_params,
+        *head_params,
+        _tsquery(tokens, "|"),
+        needed,
+        *cheap_params,
+        *other_params,
+        *tokens,
+        *tokens,
+        needed,
     ]
     return sql, params
 
