@@ -68,8 +68,11 @@ _BUILD_MEMORY = "256MB"
 @contextmanager
 def bulk_indexing() -> Iterator[None]:
     """Around the rewriting of every document: the GIN indexes are dropped first and built
-    again at the end, even when the rewriting fails (searching meanwhile is slower, never
-    wrong). A rebuild that was killed outright leaves them missing until the next one."""
+    again at the end, even when the rewriting fails or is interrupted (``search_rebuild``
+    turns SIGTERM into an exception; searching meanwhile is slower, never wrong). A rebuild
+    killed outright (SIGKILL, a crash) leaves them missing: ``manage.py migrate`` (a
+    ``post_migrate`` handler) and the next ``search_rebuild`` build them again
+    (``indexes_ensure``)."""
     with connection.cursor() as cursor:
         for name in _GIN_INDEXES:
             cursor.execute(f"DROP INDEX IF EXISTS {name}")
@@ -92,16 +95,30 @@ def _index_build(name: str, definition: str) -> None:
         own.close()
 
 
-def indexes_ensure() -> None:
-    """Build the GIN indexes that are missing (after a rebuild), two at a time (the largest,
-    on ``tsv``, beside the two others), then analyze the table."""
+def indexes_ensure() -> list[str]:
+    """Build the GIN indexes that are missing (after a rebuild, or one that was killed), two
+    at a time (the largest, on ``tsv``, beside the two others), then analyze the table; the
+    names of those built (none: two queries, nothing else)."""
     from concurrent.futures import ThreadPoolExecutor
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('articles_searchdocument') IS NOT NULL")
+        if not cursor.fetchone()[0]:  # migrated back before the search table
+            return []
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ANY(%s)",
+            [list(_GIN_INDEXES)],
+        )
+        present = {row[0] for row in cursor.fetchall()}
+    missing = {name: sql for name, sql in _GIN_INDEXES.items() if name not in present}
+    if not missing:
+        return []
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for built in [pool.submit(_index_build, name, sql) for name, sql in _GIN_INDEXES.items()]:
+        for built in [pool.submit(_index_build, name, sql) for name, sql in missing.items()]:
             built.result()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE articles_searchdocument")
+    return list(missing)
 
 
 # The tsvector of a document as PostgreSQL computes it (``articles.search.tsvector`` builds

@@ -23,6 +23,11 @@ def bulk_indexing() -> nullcontext:
     return nullcontext()
 
 
+def indexes_ensure() -> list[str]:
+    """Nothing to build: FTS5 is never dropped. The names of those built (none)."""
+    return []
+
+
 def document_row(document, fields: Sequence[str]) -> tuple:
     """A ``SearchDocument``'s row as ``documents_insert`` takes it: its ``fields`` (the FTS5
     triggers index its token columns)."""
