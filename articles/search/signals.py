@@ -1,4 +1,5 @@
-"""Signal handlers of the search package: a changed name changes the user dictionary; a\nmigration leaves no search index missing."""
+"""Signal handlers of the search package: a changed name changes the user dictionary; a
+migration leaves no search index missing."""
 
 from __future__ import annotations
 
