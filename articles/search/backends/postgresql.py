@@ -131,10 +131,17 @@ _TSVECTOR = """
 """
 
 
+# The columns only the tsvector is made of: not stored when it was built in Python, so a row
+# holds what queries read (title and project tokens, ``plain``, the scope) and many fit a page
+# (a common word's matches are visited by the page).
+_TSVECTOR_ONLY = ("summary", "body", "characters")
+
+
 def document_row(document, fields: Sequence[str]) -> tuple:
     """A ``SearchDocument``'s row as ``documents_insert`` takes it: its ``fields`` and its
     weighted ``tsvector`` as text, built in Python (on the segmenting worker during a
-    rebuild), or None when PostgreSQL must compute it (``articles.search.tsvector``)."""
+    rebuild), or None when PostgreSQL must compute it (``articles.search.tsvector``). With the
+    tsvector built, the columns only it is made of are stored empty."""
     tsv = tsvector_text(
         [
             (document.title, "A"),
@@ -143,7 +150,9 @@ def document_row(document, fields: Sequence[str]) -> tuple:
             (document.characters, "D"),
         ]
     )
-    return (*(getattr(document, field) for field in fields), tsv)
+    if tsv is None:
+        return (*(getattr(document, field) for field in fields), tsv)
+    return (*("" if field in _TSVECTOR_ONLY else getattr(document, field) for field in fields), tsv)
 
 
 def documents_insert(fields: Sequence[str], rows: Iterable[tuple], *, indexed_at) -> None:
