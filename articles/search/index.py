@@ -142,12 +142,21 @@ def documents_update(
 
 
 _FIELDS = (
-    "article_id", "title", "summary", "projects", "body", "characters", "plain", "published_at", "public"
+    "article_id",
+    "title",
+    "summary",
+    "projects",
+    "body",
+    "characters",
+    "plain",
+    "published_at",
+    "public",
 )
 
 
 def _build(item: tuple) -> tuple:
     from articles.models import Article
+    from articles.search.backends import backend
 
     pk, title, excerpt, body, published_at, status, names, *text = item  # and its prebuilt text, if any
     document = document_build(
@@ -160,8 +169,9 @@ def _build(item: tuple) -> tuple:
         public=status == Article.Status.PUBLISHED,
         text=text[0] if text else None,
     )
-    # Plain values travel between processes far cheaper than model instances.
-    return tuple(getattr(document, field) for field in _FIELDS)
+    # Plain values travel between processes far cheaper than model instances. The backend adds
+    # what it derives from them here, on the segmenting worker (PostgreSQL: the tsvector).
+    return backend().document_row(document, _FIELDS)
 
 
 def _work(ids: list[int], *, text: bool = True) -> tuple[list[tuple], dict[int, object]]:
@@ -185,15 +195,14 @@ def _work(ids: list[int], *, text: bool = True) -> tuple[list[tuple], dict[int, 
 
 
 def _store(ids: list[int], built: list[tuple]) -> None:
-    """Replace the documents of ``ids`` by ``built`` (``_FIELDS`` values, as ``_build`` makes
-    them): the one function that writes search documents."""
+    """Replace the documents of ``ids`` by ``built`` (rows as ``_build`` makes them): the one
+    function that writes search documents."""
     from django.utils import timezone
 
     from articles.search.backends import backend
 
     SearchDocument.objects.filter(article_id__in=ids).delete()
-    now = timezone.now()
-    backend().documents_insert((*_FIELDS, "indexed_at"), ((*values, now) for values in built))
+    backend().documents_insert(_FIELDS, built, indexed_at=timezone.now())
 
 
 def _documents_write(ids: list[int], prebuilt: Mapping[int, DocumentText]) -> None:

@@ -1,9 +1,12 @@
 """What the search engine stores per article: its text, normalised and segmented.
 
 The columns hold space-separated jieba tokens (``articles.search.text``); each backend builds
-its own index over them in migration ``0011_search``: on PostgreSQL a generated, weighted
-``tsvector`` column ``tsv`` with a GIN index and a trigram index on ``plain``; on SQLite an
-FTS5 table kept in step by triggers. Rows are written by ``articles.search.index`` only.
+its own index over them in migration ``0011_search``: on PostgreSQL a weighted ``tsvector``
+column ``tsv`` (generated until ``0022``) with a GIN index and a trigram index on ``plain``; on SQLite an
+FTS5 table kept in step by triggers. Rows are written by ``articles.search.index`` only. On
+PostgreSQL ``tsv`` is written with the row (``articles.search.tsvector``, migration
+``0022_search_tsvector_written``) and ``summary``, ``body`` and ``characters`` are then left
+empty: only the tsvector was made of them.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@ names joined the user dictionary). Thin: the work is ``articles.search.documents
 
 from __future__ import annotations
 
+import functools
+import os
+import signal
 import time
 
 from django.core.management.base import BaseCommand
@@ -23,6 +26,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, batch_size: int, workers: int, verbosity: int, **options) -> None:
+        # SIGTERM (a deploy, a supervisor) ends the rebuild as Ctrl-C does, through its cleanup:
+        # the search indexes dropped for it are built again before the process exits. Its
+        # segmenting workers (forked, with this handler) let it pass: they finish the batch
+        # in hand, which the cleanup waits for, instead of leaving it unanswered.
+        signal.signal(signal.SIGTERM, functools.partial(_interrupted, os.getpid()))
         bar = ProgressBar(self.stderr) if verbosity > 0 and self.stderr.isatty() else None
         started = time.perf_counter()
         total = documents_rebuild(
@@ -33,3 +41,8 @@ class Command(BaseCommand):
         seconds = time.perf_counter() - started
         message = _("已索引 %(count)d 篇文章，用时 %(seconds).1f 秒") % {"count": total, "seconds": seconds}
         self.stdout.write(self.style.SUCCESS(message))
+
+
+def _interrupted(main: int, signum, frame) -> None:
+    if os.getpid() == main:
+        raise KeyboardInterrupt

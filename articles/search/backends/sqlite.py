@@ -23,12 +23,27 @@ def bulk_indexing() -> nullcontext:
     return nullcontext()
 
 
-def documents_insert(columns: Sequence[str], rows: Iterable[tuple]) -> None:
-    """Write new search documents (the FTS5 triggers index them)."""
+def indexes_ensure() -> list[str]:
+    """Nothing to build: FTS5 is never dropped. The names of those built (none)."""
+    return []
+
+
+def document_row(document, fields: Sequence[str]) -> tuple:
+    """A ``SearchDocument``'s row as ``documents_insert`` takes it: its ``fields`` (the FTS5
+    triggers index its token columns)."""
+    return tuple(getattr(document, field) for field in fields)
+
+
+def documents_insert(fields: Sequence[str], rows: Iterable[tuple], *, indexed_at: datetime) -> None:
+    """Write new search documents, ``rows`` of ``fields`` (the FTS5 triggers index them)."""
+    columns = (*fields, "indexed_at")
     placeholders = ", ".join(["%s"] * len(columns))
     # Times as Django stores them (UTC text without an offset), as the ORM writes them.
     adapt = connection.ops.adapt_datetimefield_value
-    rows = [tuple(adapt(value) if isinstance(value, datetime) else value for value in row) for row in rows]
+    rows = [
+        tuple(adapt(value) if isinstance(value, datetime) else value for value in (*row, indexed_at))
+        for row in rows
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO articles_searchdocument ({', '.join(columns)}) VALUES ({placeholders})", rows

@@ -163,3 +163,22 @@ def test_a_full_rebuild_outside_a_transaction_leaves_every_index_in_place(write_
             "articles_searchdocument_head",
             "articles_searchdocument_public_recent",
         } <= names
+
+
+@pytest.mark.django_db(transaction=True)
+def test_indexes_a_killed_rebuild_left_missing_are_built_again_by_migrate(write_article):
+    from django.db import connection
+
+    write_article("自动驾驶出租车")
+    if connection.vendor != "postgresql":
+        pytest.skip("FTS5 is never dropped")
+    with connection.cursor() as cursor:
+        # What a rebuild killed outright leaves behind.
+        cursor.execute("DROP INDEX articles_searchdocument_tsv")
+        cursor.execute("DROP INDEX articles_searchdocument_head")
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'articles_searchdocument'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"articles_searchdocument_tsv", "articles_searchdocument_head"} <= names
+    assert titles("自动驾驶") == ["自动驾驶出租车"]
