@@ -30,12 +30,17 @@ class Command(BaseCommand):
         # the search indexes dropped for it are built again before the process exits. Its
         # segmenting workers (forked, with this handler) let it pass: they finish the batch
         # in hand, which the cleanup waits for, instead of leaving it unanswered.
-        signal.signal(signal.SIGTERM, functools.partial(_interrupted, os.getpid()))
+        # The previous handler comes back afterwards: processes forked later by the same
+        # process (an import's parsing pool, say) must die on SIGTERM again.
+        previous = signal.signal(signal.SIGTERM, functools.partial(_interrupted, os.getpid()))
         bar = ProgressBar(self.stderr) if verbosity > 0 and self.stderr.isatty() else None
         started = time.perf_counter()
-        total = documents_rebuild(
-            batch_size=max(1, batch_size), workers=max(1, workers), progress=bar.update if bar else None
-        )
+        try:
+            total = documents_rebuild(
+                batch_size=max(1, batch_size), workers=max(1, workers), progress=bar.update if bar else None
+            )
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         if bar:
             bar.clear()
         seconds = time.perf_counter() - started

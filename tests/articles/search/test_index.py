@@ -5,6 +5,7 @@ reloads in every process when a name changes."""
 from __future__ import annotations
 
 import io
+import signal
 
 import pytest
 from django.core.management import call_command
@@ -182,3 +183,12 @@ def test_indexes_a_killed_rebuild_left_missing_are_built_again_by_migrate(write_
         names = {row[0] for row in cursor.fetchall()}
     assert {"articles_searchdocument_tsv", "articles_searchdocument_head"} <= names
     assert titles("自动驾驶") == ["自动驾驶出租车"]
+
+
+@pytest.mark.django_db
+def test_search_rebuild_gives_back_the_sigterm_handler_it_found():
+    """Its SIGTERM handler is for the rebuild only: processes the same process forks later (an
+    import's parsing pool) must die on SIGTERM again, or a broken pool waits on them forever."""
+    before = signal.getsignal(signal.SIGTERM)
+    call_command("search_rebuild", stdout=io.StringIO(), workers=1)
+    assert signal.getsignal(signal.SIGTERM) is before
