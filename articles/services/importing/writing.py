@@ -37,6 +37,7 @@ from articles.services.writes import (
     derived_after_write,
     events_record,
     revisions_record,
+    rows_insert,
     version_next,
 )
 
@@ -162,7 +163,7 @@ def posts_write(
             _apply(article, post, publish_undated)
             updated.append((post, article))
 
-    Article.objects.bulk_create([article for _p, article in created])
+    rows_insert([article for _p, article in created])
     for post, article in created:
         results[post.path].article_id = article.pk
     for _post, article in updated:
@@ -190,6 +191,7 @@ def posts_write(
         followed = derived_after_write(
             writes=writes,
             replaced=[article.pk for _p, article in updated],
+            created=[article.pk for _p, article in created],
             purge_search=False,
         )
         modified = []
