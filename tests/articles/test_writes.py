@@ -197,3 +197,40 @@ def test_a_credit_names_its_role_as_get_role_display_does(write_post):
     assert str(credit) == f"{credit.get_role_display()} | {credit.author.name}" == "文 | 苏建勋"
     credit.role = "not-a-role"
     assert str(credit) == f"{credit.get_role_display()} | {credit.author.name}"
+
+
+def _stored(model, pk):
+    return {k: v for k, v in model.objects.filter(pk=pk).values()[0].items() if k not in ("id",)}
+
+
+def test_rows_insert_stores_what_bulk_create_stores(write_post):
+    from articles.models import TaggedArticle
+    from articles.services.writes import rows_insert
+
+    article = imported(write_post)
+
+    def fields():
+        return {
+            "title": "标题",
+            "body": "<p>正文</p>",
+            "status": Article.Status.PUBLISHED,
+            "published_at": datetime(2022, 5, 1, 10, tzinfo=SHANGHAI),
+            "extra": {"k": ["值", 1]},
+            "version": 3,
+        }
+
+    by_orm, by_rows = Article(**fields()), Article(**fields())
+    Article.objects.bulk_create([by_orm])
+    rows_insert([by_rows])
+    assert by_rows.pk and not by_rows._state.adding and by_rows._state.db == "default"
+    orm, rows = _stored(Article, by_orm.pk), _stored(Article, by_rows.pk)
+    for stamp in ("created_at", "updated_at"):  # auto_now(_add): both set by pre_save
+        assert orm.pop(stamp) and rows.pop(stamp)
+    assert orm == rows
+    assert Article.objects.get(pk=by_rows.pk).extra == {"k": ["值", 1]}
+    tag = TaggedArticle.objects.get(content_object=article)
+    links = rows_insert(
+        [TaggedArticle(content_object=a, tag=tag.tag, name="Ai", published_at=None) for a in (by_orm, by_rows)]
+    )
+    assert [row.pk for row in links] == sorted(row.pk for row in links)
+    assert TaggedArticle.objects.filter(pk__in=[row.pk for row in links], name="Ai").count() == 2
