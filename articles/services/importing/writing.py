@@ -1,12 +1,12 @@
 """Writing parsed legacy posts in batches: a handful of queries per batch, not per post.
 
-``posts_write`` writes a batch inside the caller's transaction: articles with ``bulk_create``,
+``posts_write`` writes a batch inside the caller's transaction: articles with ``rows_insert``,
 then everything derived from them with the same rules ``article_save`` applies to one article
 (``articles.services.writes``: ``derived_after_write`` for categories, tags, credits,
 mentions and search documents, ``revisions_record`` for a revision per article, "从 <path>
 导入", and webhook events through ``article_events_record``), each kind in one or two
 statements per batch. The posts were prepared by the same pure functions (``body_prepare``,
-``project_links_extract``) while reading. ``bulk_create`` sends no signals, so the caller calls
+``project_links_extract``) while reading. ``rows_insert`` sends no signals, so the caller calls
 ``articles.caching.content_changed()`` once the batch is committed.
 
 Which article a post is and what writing it does is ``identity``'s decision (the dry run asks
