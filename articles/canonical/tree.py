@@ -158,9 +158,8 @@ def serialize(node: Node, out: list[str]) -> None:
         return
     tag = node.tag
     if node.attrs:
-        attrs = "".join(
-            f' {name}="{_escape_attribute(node.attrs[name])}"' for name in sorted(node.attrs, key=_attribute_key)
-        )
+        names = sorted(node.attrs, key=_attribute_key)
+        attrs = "".join(f' {name}="{_escape_attribute(node.attrs[name])}"' for name in names)
         out.append(f"<{tag}{attrs}>")
     else:
         out.append(f"<{tag}>")

@@ -464,7 +464,9 @@ def test_the_mention_extractor_reads_any_html(html):
 
 # What decides the editor's whitespace rules: spaces, tabs, newlines, no-break and other spaces.
 inline_text = st.lists(
-    st.sampled_from([" ", "\t", "\n", "\r", "\xa0", "\u3000", "\u2003", "\v", "\f", "a", "文", "  ", "\xa0 "]),
+    st.sampled_from(
+        [" ", "\t", "\n", "\r", "\xa0", "\u3000", "\u2003", "\v", "\f", "a", "文", "  ", "\xa0 "]
+    ),
     max_size=12,
 ).map("".join)
 
@@ -475,7 +477,13 @@ inline_text = st.lists(
 @example(" \xa0 ")
 @example("a \xa0")
 def test_a_block_of_one_text_takes_the_same_form_as_through_the_inline_items(data):
-    from articles.canonical.inline import _flatten, _lone_text, _merge_texts, _read_whitespace, _write_whitespace
+    from articles.canonical.inline import (
+        _flatten,
+        _lone_text,
+        _merge_texts,
+        _read_whitespace,
+        _write_whitespace,
+    )
     from articles.canonical.tree import Text
 
     items = []

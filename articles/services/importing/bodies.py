@@ -41,7 +41,7 @@ class _LineMarkedStateBlock(StateBlock):
     time in Python, a sixth of the rendering. Same attributes, same values (a test compares
     them with markdown-it's own on tricky input)."""
 
-    def __init__(self, src: str, md: MarkdownIt, env, tokens: list) -> None:  # noqa: ANN001
+    def __init__(self, src: str, md: MarkdownIt, env, tokens: list) -> None:
         self.src, self.md, self.env, self.tokens = src, md, env, tokens
         self.blkIndent = self.line = self.lineMax = self.level = 0
         self.tight = False
@@ -75,7 +75,7 @@ class _LineMarkedStateBlock(StateBlock):
 
 
 class _ParserBlock(ParserBlock):
-    def parse(self, src: str, md: MarkdownIt, env, outTokens: list) -> list | None:  # noqa: ANN001, N803
+    def parse(self, src: str, md: MarkdownIt, env, outTokens: list) -> list | None:
         if not src:
             return None
         state = _LineMarkedStateBlock(src, md, env, outTokens)
