@@ -161,8 +161,36 @@ def _rebuild(items: list[_Item], texts: list[str | None]) -> list[Node]:
     return nodes
 
 
+def _lone_text(data: str) -> str:
+    """What ``normalize_inline`` makes of a block holding one text and nothing else (most
+    paragraphs, items and cells): ``_read_whitespace`` then ``_write_whitespace`` of a single
+    item with no neighbour, step for step, without the items (a test holds the two equal)."""
+    data = _COLLAPSIBLE.sub(" ", data)
+    if data.startswith(" "):
+        data = data[1:]
+    if data.endswith(" "):
+        data = data[:-1]
+    data = data.replace(" " + NBSP, "  ")
+    if data.endswith(NBSP):
+        data = data[:-1] + " "
+    if data.startswith(NBSP):
+        data = " " + data[1:]
+    if not data:
+        return ""
+    if data.startswith(" "):
+        data = NBSP + data[1:]
+    if data.endswith(" "):
+        data = data[:-1] + NBSP
+    return data.replace("  ", " " + NBSP)
+
+
 def normalize_inline(block: Element) -> bool:
     """Rewrite ``block``'s inline content in canonical form. True when nothing is left."""
+    children = block.children
+    if len(children) == 1 and isinstance(children[0], Text):
+        text = _lone_text(children[0].data)
+        block.children = [Text(text)] if text else []
+        return not text
     items: list[_Item] = []
     _flatten(block.children, (), items)
     items = _merge_texts(_read_whitespace(items))

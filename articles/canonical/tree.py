@@ -122,7 +122,11 @@ def _parse_serialized(html: str) -> Element | None:
                     children = stack[-1].children
                     break
         if text:
-            _text_append(children, unescape(text) if "&" in text else text)
+            data = unescape(text) if "&" in text else text
+            if children and isinstance(children[-1], Text):  # _text_append, inlined: one a tag
+                children[-1].data += data
+            else:
+                children.append(Text(data))
     return root
 
 
@@ -152,18 +156,24 @@ def serialize(node: Node, out: list[str]) -> None:
     if isinstance(node, Text):
         out.append(_escape_text(node.data))
         return
-    attrs = "".join(
-        f' {name}="{_escape_attribute(node.attrs[name])}"' for name in sorted(node.attrs, key=_attribute_key)
-    )
-    out.append(f"<{node.tag}{attrs}>")
-    if node.tag in VOID_TAGS:
+    tag = node.tag
+    if node.attrs:
+        names = sorted(node.attrs, key=_attribute_key)
+        attrs = "".join(f' {name}="{_escape_attribute(node.attrs[name])}"' for name in names)
+        out.append(f"<{tag}{attrs}>")
+    else:
+        out.append(f"<{tag}>")
+    if tag in VOID_TAGS:
         return
-    if node.tag == "pre":
+    if tag == "pre":
         out.append("".join(_raw_text(child) for child in node.children))
     else:
         for child in node.children:
-            serialize(child, out)
-    out.append(f"</{node.tag}>")
+            if isinstance(child, Text):  # most children: written here rather than by a call
+                out.append(_escape_text(child.data))
+            else:
+                serialize(child, out)
+    out.append(f"</{tag}>")
 
 
 def _raw_text(node: Node) -> str:

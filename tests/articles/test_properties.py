@@ -458,3 +458,55 @@ def test_the_mention_extractor_reads_any_html(html):
         assert len(links) + len(unidentified) <= body.count("project-link")
         assert all(link.external_id and link.external_id == link.external_id.strip() for link in links)
         assert all(project_id_is_valid(link.external_id) for link in links)
+
+
+# --- shortcuts of the import's parsing, held equal to the long way ----------------------------
+
+# What decides the editor's whitespace rules: spaces, tabs, newlines, no-break and other spaces.
+inline_text = st.lists(
+    st.sampled_from(
+        [" ", "\t", "\n", "\r", "\xa0", "\u3000", "\u2003", "\v", "\f", "a", "文", "  ", "\xa0 "]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@FUZZ
+@given(inline_text)
+@example("\xa0")
+@example(" \xa0 ")
+@example("a \xa0")
+def test_a_block_of_one_text_takes_the_same_form_as_through_the_inline_items(data):
+    from articles.canonical.inline import (
+        _flatten,
+        _lone_text,
+        _merge_texts,
+        _read_whitespace,
+        _write_whitespace,
+    )
+    from articles.canonical.tree import Text
+
+    items = []
+    _flatten([Text(data)], (), items)
+    items = _merge_texts(_read_whitespace(items))
+    assert _lone_text(data) == "".join(_write_whitespace(items))
+
+
+markdown_lines = st.lists(
+    st.sampled_from([" ", "\t", "\n", "\n\n", "  \t", "- ", "> ", "    code", "a", "文", "```", "\r", "|"]),
+    max_size=20,
+).map("".join)
+
+
+@FUZZ
+@given(st.one_of(markdown_lines, markdown_body()))
+@example("")
+@example("a\n \t")
+@example("\t\t- a\n  \tb\n")
+def test_markdown_line_markers_are_markdown_its_own(source):
+    from markdown_it.rules_block import StateBlock
+
+    from articles.services.importing.bodies import _LineMarkedStateBlock, _markdown
+
+    ours = _LineMarkedStateBlock(source, _markdown, {}, [])
+    assert vars(ours) == vars(StateBlock(source, _markdown, {}, []))
