@@ -12,8 +12,10 @@ Two halves:
   an anonymous GET/HEAD (no session cookie) whose page is cached and fresh is answered there,
   without running the rest of the stack or any query. A page this process answered or stored
   lately is kept in its memory (``RECENT_PAGES``), so a hit on it asks the shared cache only
-  whether its keys were purged since (one round trip, not two). On the way out it stores what
-  ``reader_page`` marked, with the headers the rest of the stack added (CSP, X-Frame-Options).
+  whether its keys were purged since (one round trip, not two), and only for the purge counter
+  while nothing at all was purged since it was last found fresh (a handful of values, not one
+  per key). On the way out it stores what ``reader_page`` marked, with the headers the rest of
+  the stack added (CSP, X-Frame-Options).
 
 Every cacheable answer carries ``ETag`` and ``Last-Modified``; a matching conditional request
 gets ``304 Not Modified``. ``X-Cache`` says ``hit`` or ``miss``.
@@ -61,11 +63,13 @@ from articles.caching.invalidation import (
 KEY_QUERY_PARAMETERS: set[str] = {"page", "p"}
 _SKIPPED_HEADERS = {"vary", "cache-control", "etag", "last-modified", "set-cookie", "x-cache", "date"}
 _PREFIX = "articles:page:"
-# Pages this process answered or stored lately (key -> entry, the wall-clock time it expires):
-# a hit on one reads only its keys' purge records, one cache round trip instead of two. A page
-# is at most ~100 KB: this bounds the copies at a few MB per process.
+# Pages this process answered or stored lately (key -> entry, the wall-clock time it expires,
+# the purge mark it was last found fresh at): a hit on one reads only its keys' purge records,
+# one cache round trip instead of two, and only the counter's (``store.purge_mark``) while no
+# purge happened since it was last found fresh. A page is at most ~100 KB: this bounds the
+# copies at a few MB per process.
 RECENT_PAGES = 128
-_recent: dict[str, tuple[store.Entry, float]] = {}
+_recent: dict[str, tuple[store.Entry, float, tuple | None]] = {}
 _recent_lock = threading.Lock()
 
 
@@ -208,28 +212,45 @@ def _entry_value(response: HttpResponse) -> dict:
     }
 
 
-def _remember(key: str, entry: store.Entry) -> None:
+def _remember(key: str, entry: store.Entry, mark: tuple | None = None) -> None:
     expires = entry.value.get("expires_at") if isinstance(entry.value, dict) else None
     if expires is None:
         return
     with _recent_lock:
         _recent.pop(key, None)
-        _recent[key] = (entry, expires)
+        _recent[key] = (entry, expires, mark)
         while len(_recent) > RECENT_PAGES:
             del _recent[next(iter(_recent))]
 
 
-def _cached_page(key: str) -> store.Entry | None:
-    """The fresh cached page ``key``: a copy this process holds when its keys were not purged
-    since (one round trip), else the shared cache's (two)."""
+def _recent_page(key: str) -> store.Entry | None:
+    """The copy of page ``key`` this process holds, when it is still fresh: no purge since it
+    was last found fresh (one round trip, a handful of values), else none of its keys purged (one
+    round trip, or two when a purge happened since)."""
     with _recent_lock:
         recent = _recent.get(key)
-    if recent is not None:
-        entry, expires = recent
-        if time.time() < expires and store.is_fresh(entry, due_records_check(entry.keys)):
+    if recent is None:
+        return None
+    entry, expires, mark = recent
+    if time.time() < expires:
+        if mark is not None and store.purge_mark(due_records_check(())) == mark:
             return entry
-        with _recent_lock:
-            _recent.pop(key, None)
+        records = due_records_check(entry.keys)
+        if store.is_fresh(entry, records):
+            with _recent_lock:
+                if key in _recent:
+                    _recent[key] = (entry, expires, store.purge_mark(records))
+            return entry
+    with _recent_lock:
+        _recent.pop(key, None)
+    return None
+
+
+def _cached_page(key: str) -> store.Entry | None:
+    """The fresh cached page ``key``: a copy this process holds when nothing it shows was purged
+    since (one round trip), else the shared cache's (two)."""
+    if (entry := _recent_page(key)) is not None:
+        return entry
     entry = store.entries_get([key]).get(key)
     if entry is not None:
         _remember(key, entry)

@@ -4,7 +4,10 @@ Two costs grow with a list's depth and size: counting it, and skipping the rows 
 requested page. ``DeepPaginator`` keeps both small:
 
 - the count is remembered in the cache for the current content generation (any change to
-  published content starts a new one), so it is computed once, not on every page view;
+  published content starts a new one), so it is computed once, not on every page view; so are
+  the ids of each page read (read with the count, in the same round trip), so a page rendered
+  again under the same generation (another instance, an expired or evicted page, the page
+  cache off) skips the deep read too;
 - a page is read as a *deferred join*: first the primary keys of the page, which the
   database reads from the ``(status, published_at, id)`` index alone, then the full rows and
   their prefetches for just those keys, and only for the ones a cached fragment does not
@@ -49,7 +52,10 @@ class DeepPaginator(Paginator):
         if self.ids is None:
             super()._check_object_list_is_ordered()
 
-    def _count_key(self) -> str | None:
+    @cached_property
+    def _name_digest(self) -> str | None:
+        """The list's name for its cached count and page ids, with the content state it holds
+        for (``None``: an empty query, nothing cached)."""
         name = self.count_name
         if name is None:
             try:
@@ -57,7 +63,17 @@ class DeepPaginator(Paginator):
             except EmptyResultSet:
                 return None
         digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:32]
-        return f"articles:count:{content_state()}:{digest}"
+        return f"{content_state()}:{digest}"
+
+    def _count_key(self) -> str | None:
+        name = self._name_digest
+        return None if name is None else f"articles:count:{name}"
+
+    def _ids_key(self, number) -> str | None:
+        name = self._name_digest
+        if name is None:
+            return None
+        return f"articles:ids:{name}:{self.per_page}:{self.orphans}:{number}"
 
     @cached_property
     def count(self) -> int:
@@ -69,7 +85,24 @@ class DeepPaginator(Paginator):
                 cache.set(key, count, timeout=_COUNT_TIMEOUT)
         return count
 
+    def _cached_ids(self, number) -> list[int] | None:
+        """The cached ids of page ``number``, read with the count when it is not known yet
+        (one round trip for both)."""
+        key = self._ids_key(number)
+        if key is None:
+            return None
+        if "count" in self.__dict__:
+            return cache.get(key)
+        count_key = self._count_key()
+        found = cache.get_many([count_key, key])
+        if found.get(count_key) is not None:
+            self.__dict__["count"] = found[count_key]
+        return found.get(key)
+
     def page(self, number) -> Page:
+        cached = None
+        if self.ids is not None and isinstance(number, int):
+            cached = self._cached_ids(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
@@ -77,8 +110,12 @@ class DeepPaginator(Paginator):
             top = self.count
         if top <= bottom:
             keys = []
+        elif cached is not None:
+            keys = cached
         elif self.ids is not None:
-            keys = self.ids(bottom, top)
+            keys = list(self.ids(bottom, top))
+            if (ids_key := self._ids_key(number)) is not None:
+                cache.set(ids_key, keys, timeout=_COUNT_TIMEOUT)
         else:
             keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         return self._get_page(ArticleRows(self.object_list, keys), number, self)

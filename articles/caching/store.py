@@ -14,6 +14,10 @@ How freshness works, on any Django cache shared by every instance (Redis in prod
 - An entry that declared no keys (``keys.NO_KEYS``) is fresh only while the counter has not
   moved at all: any change purges it, which is always correct.
 
+An entry found fresh can be re-checked without its keys (``purge_mark``): while no purge
+started or finished since, it is still fresh; the page cache's recent pages use that, so a hit
+reads a handful of values, not one per key its page shows.
+
 Reading entries costs one cache round trip (``get_many``) however many entries and keys, when
 this process knows which keys they were made from (it stored or read them before: their
 records are asked for with the entries), else two (the entries, then their keys' records).
@@ -33,6 +37,8 @@ from articles.caching.keys import ALL, NO_KEYS
 
 SEQ = "articles:seq"
 PURGED_AT = "articles:purged-at"
+# The counter value of the last purge whose records were all written (with them, at once).
+PURGE_DONE = "articles:purge-done"
 _RECORD = "articles:key:"
 # Records outlive every entry that can refer to them (pages live minutes, fragments a day).
 RECORD_TIMEOUT = 7 * 24 * 3600
@@ -95,6 +101,7 @@ def purge_records(keys: Iterable[str]) -> bool:
         return False
     stamped = {record_name(key): seq for key in set(keys)}
     stamped[PURGED_AT] = time.time()
+    stamped[PURGE_DONE] = seq  # last: whoever sees it sees the records too
     failed = cache.set_many(stamped, timeout=RECORD_TIMEOUT)
     return not failed and _cache_available()
 
@@ -108,7 +115,18 @@ def records_get(keys: Iterable[str], *extra: str) -> dict[str, object]:
     """The records of ``keys`` (and ``all``, the counter, the last purge time) plus the cache
     values named in ``extra``, in one round trip."""
     names = [record_name(key) for key in {*keys, ALL} - {NO_KEYS}]
-    return cache.get_many([*names, SEQ, PURGED_AT, *extra])
+    return cache.get_many([*names, SEQ, PURGED_AT, PURGE_DONE, *extra])
+
+
+def purge_mark(records: dict[str, object]) -> tuple[object, object] | None:
+    """Where purging stood when ``records`` were read (``None``: no counter, unknown).
+
+    Every purge moves the counter on before it writes its records, and writes ``PURGE_DONE``
+    (its own counter value, unique) with them: while the mark is the same, no purge started or
+    finished, so an entry found fresh against records read with a mark is still fresh, whatever
+    its keys (an eviction of a record since cannot make it stale: nothing was purged)."""
+    seq = records.get(SEQ)
+    return None if seq is None else (seq, records.get(PURGE_DONE))
 
 
 def is_fresh(entry: Entry, records: dict[str, object]) -> bool:

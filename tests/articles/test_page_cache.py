@@ -15,7 +15,7 @@ from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.utils import timezone
 
-from articles.caching import content_changed, invalidation
+from articles.caching import content_changed, invalidation, store
 from articles.models import Article, Credit
 from articles.page_cache import reader_page
 from articles.services.articles import article_save
@@ -272,3 +272,44 @@ def test_a_page_this_process_holds_is_not_served_after_an_edit_or_its_expiry(
     later = invalidation.time.time() + 3600  # past ARTICLES_PAGE_CACHE_SECONDS
     monkeypatch.setattr("time.time", lambda: later)
     assert client.get(url)["X-Cache"] == "miss"
+
+
+def test_a_hit_when_nothing_was_purged_since_reads_the_purge_counter_not_its_keys(
+    client, reader_site, monkeypatch
+):
+    url = "/"
+    first = body(client, url)
+    assert client.get(url)["X-Cache"] == "hit"  # found fresh against its keys' records
+    reads = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda names: reads.append(list(names)) or real_get_many(names))
+    response = client.get(url)
+    assert response["X-Cache"] == "hit" and response.content.decode() == first
+    assert len(reads) == 1
+    assert [name for name in reads[0] if name.startswith(store.record_name(""))] == [store.record_name("all")]
+
+
+def test_a_purge_half_written_when_a_page_was_found_fresh_still_empties_it(client, reader_site):
+    article = reader_site.imported
+    url = article.get_absolute_url()
+    body(client, url)
+    assert client.get(url)["X-Cache"] == "hit"
+    # A purge has moved the counter on but not written its records yet: the page is found
+    # fresh against the records as they are ...
+    seq = cache.incr(store.SEQ)
+    assert client.get(url)["X-Cache"] == "hit"
+    # ... and once they are written (with the purge's mark), it is not, counter unmoved.
+    cache.set_many({store.record_name(f"article-{article.pk}"): seq, store.PURGE_DONE: seq})
+    assert client.get(url)["X-Cache"] == "miss"
+    assert client.get(url)["X-Cache"] == "hit"
+
+
+def test_an_edit_empties_a_page_found_fresh_without_its_keys(client, reader_site):
+    article = reader_site.imported
+    url = article.get_absolute_url()
+    body(client, url)
+    client.get(url)
+    assert client.get(url)["X-Cache"] == "hit"  # by the purge mark
+    article.title = "标记之后的修改"
+    article_save(article=article)
+    assert "标记之后的修改" in body(client, url)

@@ -296,3 +296,28 @@ def test_a_list_whose_cards_are_cached_builds_no_list_query(
     )
     assert page(client, url) == first
     assert built == []
+
+
+def _ids_reads(queries) -> list[str]:
+    """The page-id reads among ``queries`` (a page of five ids: ``LIMIT 5``)."""
+    return [q["sql"] for q in queries if '"id" AS "pk"' in q["sql"] and re.search(r"LIMIT 5\b", q["sql"])]
+
+
+@override_settings(ARTICLES_PAGE_SIZE=5, ARTICLES_PAGE_CACHE_SECONDS=0)
+@pytest.mark.parametrize("url", ["/categories/资讯/?page=2", "/?page=2"])
+def test_a_list_page_rendered_again_reads_its_ids_from_the_cache_until_a_change(
+    client, django_assert_max_num_queries, crowd, url
+):
+    crowd(12)
+    first = page(client, url)
+    with django_assert_max_num_queries(9) as again:
+        assert page(client, url) == first
+    assert _ids_reads(again.captured_queries) == []
+    # A new story moves every later one down a place: page 2 is read again, and shows it.
+    pushed = re.findall(r'href="(/p/\d+/)"', page(client, url.split("?")[0]))[-1]
+    assert pushed not in first
+    crowd(1)
+    with django_assert_max_num_queries(12) as after:
+        changed = page(client, url)
+    assert len(_ids_reads(after.captured_queries)) == 1
+    assert pushed in changed and changed != first
