@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import pairwise
 
 from django.db import connection
 
@@ -283,11 +284,11 @@ def _candidates(query: ParsedQuery, scope: Scope, *, needed: int) -> tuple[str, 
         " '-infinity') FROM bounds)"
     ] * len(_WINDOWS)
     windows = [f"d.published_at >= {edges[0]}"]
-    windows += [f"d.published_at < {newer} AND d.published_at >= {older}" for newer, older in zip(edges, edges[1:])]
+    windows += [f"d.published_at < {newer} AND d.published_at >= {older}" for newer, older in pairwise(edges)]
     # The rest (and the documents without a publication time) through the tsv GIN alone.
     windows.append(f"coalesce(d.published_at < {edges[-1]}, TRUE)")
     window_params = [[_WINDOWS[0]]]
-    window_params += [[newer, older] for newer, older in zip(_WINDOWS, _WINDOWS[1:])]
+    window_params += [[newer, older] for newer, older in pairwise(_WINDOWS)]
     window_params.append([_WINDOWS[-1]])
     newest = " UNION ALL ".join(f"({others} AND {window} {newest_first})" for window in windows)
     sql = f"""
