@@ -15,7 +15,8 @@ Prints figures; asserts nothing. Steps:
    the query alone (count + a page of ranked ids + its articles, the selector) and the whole
    ``GET /search/?q=`` request (rendered, page cache off); p50/p95/p99 of each.
 
-The database is dropped at the end (BENCH_KEEP=1 keeps it for another run, reused as it is).
+The database is dropped at the end (BENCH_KEEP=1 keeps it for another run, reused as it is;
+BENCH_DATABASE names another one, such as a copy made with ``createdb -T``).
 """
 
 from __future__ import annotations
@@ -39,11 +40,12 @@ BATCH = 2000
 
 
 def bench_database(url: str) -> tuple[str, bool]:
-    """``<name>_searchbench`` beside ``url``: created empty, or reused when kept."""
+    """``<name>_searchbench`` (or ``BENCH_DATABASE``) beside ``url``: created empty, or reused
+    when kept."""
     import psycopg
 
     parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_searchbench"
+    name = os.environ.get("BENCH_DATABASE") or parts.path.lstrip("/") + "_searchbench"
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as connection:
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()

@@ -3,13 +3,13 @@
 Matching is done on the normalised text (full width, case and Traditional forms folded) and
 mapped back to the original characters, so ``iphone`` marks ``iPhone`` and ``視頻`` marks
 ``视频``. Everything but the ``<mark>`` tags is escaped: the result is safe HTML built with
-``format_html``, never ``mark_safe`` on text.
+``format_html`` and ``escape`` on every piece of text, never ``mark_safe`` on text as it is.
 """
 
 from __future__ import annotations
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from articles.search.query import ParsedQuery
 from articles.search.text import normalize, normalize_aligned
@@ -45,16 +45,17 @@ def _spans(text: str, query: ParsedQuery) -> list[tuple[int, int]]:
 
 
 def _marked(text: str, spans: list[tuple[int, int]], offset: int = 0) -> SafeString:
-    pieces: list[tuple[str, str]] = []
+    # Every piece of text escaped (``escape``, as ``format_html`` would), the marks around.
+    pieces: list[str] = []
     position = offset
     for start, end in spans:
         if start < position:
             continue
-        pieces.append(("{}", text[position:start]))
-        pieces.append(("<mark>{}</mark>", text[start:end]))
+        pieces.append(escape(text[position:start]))
+        pieces.append(f"<mark>{escape(text[start:end])}</mark>")
         position = end
-    pieces.append(("{}", text[position:]))
-    return format_html_join("", "{}", ((format_html(template, piece),) for template, piece in pieces))
+    pieces.append(escape(text[position:]))
+    return mark_safe("".join(pieces))
 
 
 def highlight(text: str, query: ParsedQuery) -> SafeString:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles.search import highlight, passage, query_parse
 from articles.search.text import normalize, normalize_aligned
@@ -76,3 +78,23 @@ def test_a_long_body_shows_an_early_match_and_still_finds_a_late_one():
     late = f"{paragraphs}<p>只在结尾提到钠离子电池。</p>"
     assert marks(body_passage(late, query_parse("钠离子"))) == ["钠离子"]
     assert marks(body_passage(paragraphs, query_parse("钠离子"))) == []
+
+
+# Characters NFKC changes or composes (full width, compatibility forms, combining marks,
+# Hangul jamo), Traditional characters and plain ones.
+_FOLDED_ALPHABET = st.sampled_from(
+    list("，。！？（）：；…‥ＡＺａｚ０９\u3000\xa0①㈠ﬁ㎏ＩＰＨＯＮＥ視頻會議后乾隆aZ 中文e\u0301\u0308\u0327\u1100\u1161\u11a8가Å\u212b")
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_FOLDED_ALPHABET, st.characters(codec="utf-8")), max_size=30).map("".join))
+def test_folding_gives_what_whole_text_nfkc_gives(text):
+    """``normalize`` takes a shortcut to NFKC (each character NFKC changes replaced by its own
+    NFKD form first): the folded text is the one ``unicodedata.normalize`` gives."""
+    import unicodedata
+
+    from articles.search.text import _UNWANTED, _converter
+
+    expected = _converter().convert(unicodedata.normalize("NFKC", _UNWANTED.sub(" ", text)).casefold())
+    assert normalize(text) == expected

@@ -91,6 +91,45 @@ def test_large_answers_rank_as_small_ones(write_article, monkeypatch, large_answ
     assert staff[0] == ["物流 仓储 两个词", "日常报道第1篇"]
 
 
+@pytest.mark.parametrize("windows", [(0.2, 0.5), (0.02, 0.16), (0.0, 1.0)])
+def test_large_answers_found_through_windows_of_recent_documents_rank_as_small_ones(
+    write_article, monkeypatch, windows
+):
+    """PostgreSQL looks for a large answer's newest hits in windows of recent documents
+    first (edges from the publication time's histogram): the order does not depend on them."""
+    from django.db import connection
+
+    from articles.search.backends import postgresql
+
+    if connection.vendor != "postgresql":
+        pytest.skip("windows of recent documents are PostgreSQL's")
+    _common_word_archive(write_article)
+    for day in range(5, 25):
+        write_article(f"第{day}天的简讯", f"<p>物流消息第{day}条。</p>", days_ago=day + 0.5)
+    write_article("无关的文章", "<p>别的事。</p>", days_ago=0.1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_searchdocument")
+        cursor.execute(
+            "SELECT array_length(histogram_bounds::text::timestamptz[], 1) FROM pg_stats "
+            "WHERE tablename = 'articles_searchdocument' AND attname = 'published_at'"
+        )
+        assert cursor.fetchone()[0] > 10  # the windows have edges
+
+    def ranked(size: int) -> list[str]:
+        """The titles of the first 27 results, read ``size`` at a time (a page each)."""
+        found = search(query=query_parse("物流"), queryset=Article.objects.published())
+        return [article.title for start in range(0, 27, size) for article in found[start : start + size]]
+
+    monkeypatch.setattr(postgresql, "LARGE_ANSWER", 10**6)
+    whole = ranked(4)
+    monkeypatch.setattr(postgresql, "LARGE_ANSWER", 0)
+    monkeypatch.setattr(postgresql, "_WINDOWS", windows)
+    for size in (1, 4, 9):
+        assert ranked(size) == whole
+    assert len(whole) == 27
+    assert whole[:5] == ["物流行业观察", "物流巨头的新仓库", "合作新闻", "日常报道第1篇", "日常报道第2篇"]
+
+
 def test_the_document_keeps_the_publication_time_in_step(write_article):
     from datetime import timedelta
 
