@@ -23,7 +23,7 @@ from articles.services.importing import posts_import, report_build
 from articles.services.importing.identity import MATCHED_BY_LABELS
 from articles.services.importing.results import STATUS_LABELS
 from articles.services.importing.runs import import_run_record
-from articles.services.importing.sources import ARCHIVE_SUFFIX, POST_SUFFIXES
+from articles.services.importing.source_types import ARCHIVE_SUFFIX, POST_SUFFIXES
 
 PERMISSION = "articles.import_articles"
 # Laid out as the admin lays out a change form (``admin/includes/fieldset.html``).

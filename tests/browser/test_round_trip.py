@@ -11,7 +11,8 @@ import pytest
 from articles.models import Article
 from articles.sanitize import clean_html
 from articles.services.importing import PostError, post_parse, posts_import
-from articles.services.importing.sources import ImportLimits, PostSource, sources_collect
+from articles.services.importing.source_types import ImportLimits, PostSource
+from articles.services.importing.sources import sources_collect
 from tests.browser.conftest import save_and_continue, wait_for_editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -32,7 +32,7 @@ from articles.services.images import (
 )
 from articles.services.importing.reading import LegacyPost
 from articles.services.importing.results import PostError
-from articles.services.importing.sources import PostSource, path_display
+from articles.services.importing.source_types import PostSource, path_display
 
 _KEYS = {"head_image": "headimg_file", "thumbnail": "thumbnail_file"}
 

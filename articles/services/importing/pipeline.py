@@ -34,12 +34,8 @@ from articles.services.importing.local_images import post_images_attach, post_im
 from articles.services.importing.parsing import Outcome, ParseJob, PostParser, post_names
 from articles.services.importing.reading import LegacyPost, content_digest
 from articles.services.importing.results import ImportResult, PostError
-from articles.services.importing.sources import (
-    ImportLimits,
-    PostSource,
-    SourceFailure,
-    sources_collect,
-)
+from articles.services.importing.source_types import ImportLimits, PostSource, SourceFailure
+from articles.services.importing.sources import sources_collect
 from articles.services.importing.writing import posts_write
 
 BATCH_SIZE = 200
