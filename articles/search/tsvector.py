@@ -52,7 +52,7 @@ _OUTSIDE = re.compile(rf"[^{_LETTERS} ]")
 _MAYBE_SCIENTIFIC = re.compile(r"[0-9]e[0-9]+[^0-9 ]")
 _SCIENTIFIC_TOKEN = re.compile(r"(?<![^ ])[0-9]+e[0-9]+[^0-9 ]")
 # A token that may be 2,048 bytes long (683 characters of three bytes).
-_LONG = re.compile(r"[^ ]{683,}")
+_LONG_TOKEN = 683
 
 
 def _parsed(tokens: list[str]) -> dict[str, list[int]] | None:
@@ -98,24 +98,19 @@ def tsvector_text(parts: Sequence[tuple[str, str]]) -> str | None:
     joined = " ".join([tokens for tokens, _weight in parts])
     if _OUTSIDE.search(joined) or (_MAYBE_SCIENTIFIC.search(joined) and _SCIENTIFIC_TOKEN.search(joined)):
         return None
-    if _LONG.search(joined):
+    split_parts = [(split, weight) for tokens, weight in parts if (split := tokens.split())]
+    if any(max(map(len, split)) >= _LONG_TOKEN for split, _weight in split_parts):
         return _tsvector_capped(parts)
     grouped: dict[str, list[str]] = {}
+    lexeme_labels = grouped.setdefault
     ends: dict[str, str] = {}  # each part's weight -> the label of its last token
     shift = 0
-    for tokens, weight in parts:
-        split = tokens.split()
-        if not split:
-            continue
+    for split, weight in split_parts:
         if shift + len(split) >= _MAX_POSITION:
             return _tsvector_capped(parts)
         labels = _labels(weight)[shift + 1 : shift + 1 + len(split)]
         for token, label in zip(split, labels, strict=True):
-            found = grouped.get(token)
-            if found is None:
-                grouped[token] = [label]
-            else:
-                found.append(label)
+            lexeme_labels(token, []).append(label)
         # The next part is shifted by the largest position so far (``||``'s ``maxpos``).
         shift += len(split)
         ends[weight] = labels[-1]

@@ -80,6 +80,9 @@ def test_long_tokens_are_dropped_as_postgresql_drops_them():
     assert _assert_same_as_postgresql(
         "a " + "a" * 2047 + " b", "a" * 2048 + " c", "", "视" * 700 + " 视", "视"
     )
+    # Either side of the length from which a token is looked at closely (683 characters).
+    for length in (681, 682, 683, 684):
+        assert _assert_same_as_postgresql("a", "视" * length, "b", f"会 {'议' * length} 会", "视")
 
 
 def test_empty_parts():
