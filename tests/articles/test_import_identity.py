@@ -12,8 +12,8 @@ from django.core.management import call_command
 
 from articles.models import Article
 from articles.services.importing import posts_import
-from articles.services.importing.identity import identity_key
-from tests.factories import UserFactory
+from articles.services.importing.identity import ImportRun, Wanted, articles_match, identity_key
+from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -107,6 +107,27 @@ def test_one_import_holding_the_same_post_twice_keeps_both_as_before(write_post)
     assert [r.status for r in results] == ["created", "created"]
     assert [r.status for r in run(write_post.root)] == ["unchanged", "unchanged"]
     assert Article.objects.count() == 2
+
+
+@pytest.mark.parametrize("lock", [False, True])
+def test_matching_leaves_out_the_articles_the_run_claimed_before_judging_a_match(lock):
+    first, second = (
+        ArticleFactory(legacy_path=f"site-{n}/a.md", legacy_hash=f"hash-{n}", legacy_fingerprint="fp")
+        for n in (1, 2)
+    )
+    wanted = [Wanted(key="site-3/a.md", digest="hash-1", fingerprint="fp")]
+    assert articles_match(wanted=wanted, run=ImportRun(), lock=lock)["site-3/a.md"].matched_by == "content"
+    # Claimed: not its content's match; of the two sharing its fingerprint only the other is left.
+    match = articles_match(wanted=wanted, run=ImportRun(claimed={first.pk}), lock=lock)["site-3/a.md"]
+    assert (match.article.pk, match.matched_by, match.article.legacy_hash) == (
+        second.pk,
+        "title_date",
+        "hash-2",
+    )
+    unclaimed = [Wanted(key="site-3/a.md", digest="other", fingerprint="fp")]
+    assert articles_match(wanted=unclaimed, run=ImportRun(), lock=lock) == {}  # ambiguous
+    keyed = ImportRun(keys={"site-2/a.md"}, claimed={first.pk})
+    assert articles_match(wanted=unclaimed, run=keyed, lock=lock) == {}
 
 
 def test_the_dry_run_reports_what_the_import_then_does(write_post, tmp_path):

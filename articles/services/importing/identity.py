@@ -82,13 +82,15 @@ MATCH_FIELDS = ("id", "legacy_path", "legacy_hash", "version", "legacy_version",
 FINGERPRINT_FIELDS = ("legacy_fingerprint", "legacy_permalink", "legacy_permalink_own")
 
 
-def _unique(pairs: Iterable[tuple[str, Article]], run: ImportRun) -> dict[str, Article]:
-    found: dict[str, Article | None] = {}
-    for value, article in pairs:
-        if article.pk in run.claimed or article.legacy_path in run.keys:
+def _unique(rows: Iterable[tuple[str, int, str]], run: ImportRun) -> dict[str, int]:
+    """``value -> pk`` for ``rows`` of (value, pk, legacy path), leaving out the articles this
+    run keyed or claimed and the values several of the others share (ambiguous)."""
+    found: dict[str, int | None] = {}
+    for value, pk, legacy_path in rows:
+        if pk in run.claimed or legacy_path in run.keys:
             continue
-        found[value] = None if value in found else article  # ambiguous: several articles
-    return {value: article for value, article in found.items() if article is not None}
+        found[value] = None if value in found else pk
+    return {value: pk for value, pk in found.items() if pk is not None}
 
 
 def articles_match(
@@ -96,8 +98,11 @@ def articles_match(
 ) -> dict[str, Match]:
     """The existing article of each post in ``wanted``, by key (see the module docstring).
 
-    Three queries at most, however many posts. ``lock`` selects the rows ``FOR UPDATE`` (the
-    writer). Does not change ``run``: the caller claims what it writes (``run_claim``).
+    Four queries at most, however many posts: the candidates by content, fingerprint or
+    permalink are read as values, and only the articles they match are loaded (an article this
+    run already claimed, such as an earlier copy of the same file, is never built). ``lock``
+    selects the matched rows ``FOR UPDATE`` (the writer). Does not change ``run``: the caller
+    claims what it writes (``run_claim``).
     """
     articles = Article.objects.select_for_update() if lock else Article.objects.only(*MATCH_FIELDS)
     matches = {
@@ -109,33 +114,38 @@ def articles_match(
         return matches
     if not lock:
         articles = articles.only(*MATCH_FIELDS, *FINGERPRINT_FIELDS)
+    found: dict[str, tuple[int, str]] = {}  # key -> (pk, how it matched)
     if by_content:
-        by_digest = _unique(
-            ((a.legacy_hash, a) for a in articles.filter(legacy_hash__in=[w.digest for w in rest])), run
-        )
+        digests = Article.objects.filter(legacy_hash__in=[w.digest for w in rest])
+        by_digest = _unique(digests.values_list("legacy_hash", "pk", "legacy_path"), run)
         for w in rest:
             if w.digest in by_digest:
-                matches[w.key] = Match(by_digest[w.digest], "content")
-    rest = [w for w in rest if w.key not in matches]
+                found[w.key] = (by_digest[w.digest], "content")
+    rest = [w for w in rest if w.key not in found]
     fingerprints = [w.fingerprint for w in rest if w.fingerprint]
     permalinks = [w.permalink for w in rest if w.permalink]
-    if not fingerprints and not permalinks:
-        return matches
-    candidates = articles.filter(
-        Q(legacy_fingerprint__in=fingerprints) | Q(legacy_permalink__in=permalinks, legacy_permalink_own=True)
-    )
-    candidates = list(candidates)
-    by_fingerprint = _unique(((a.legacy_fingerprint, a) for a in candidates if a.legacy_fingerprint), run)
-    by_permalink = _unique(((a.legacy_permalink, a) for a in candidates if a.legacy_permalink_own), run)
-    taken: set[int] = set()
-    for w in rest:
-        if w.fingerprint in by_fingerprint and by_fingerprint[w.fingerprint].pk not in taken:
-            matches[w.key] = Match(by_fingerprint[w.fingerprint], "title_date")
-        elif w.permalink in by_permalink and by_permalink[w.permalink].pk not in taken:
-            matches[w.key] = Match(by_permalink[w.permalink], "permalink")
-        else:
-            continue
-        taken.add(matches[w.key].article.pk)
+    if fingerprints or permalinks:
+        own_permalinks = Q(legacy_permalink__in=permalinks, legacy_permalink_own=True)
+        candidates = list(
+            Article.objects.filter(Q(legacy_fingerprint__in=fingerprints) | own_permalinks).values_list(
+                "pk", "legacy_path", "legacy_fingerprint", "legacy_permalink", "legacy_permalink_own"
+            )
+        )
+        by_fingerprint = _unique(((fp, pk, path) for pk, path, fp, _l, _o in candidates if fp), run)
+        by_permalink = _unique(((link, pk, path) for pk, path, _f, link, own in candidates if own), run)
+        taken: set[int] = set()
+        for w in rest:
+            if w.fingerprint in by_fingerprint and by_fingerprint[w.fingerprint] not in taken:
+                found[w.key] = (by_fingerprint[w.fingerprint], "title_date")
+            elif w.permalink in by_permalink and by_permalink[w.permalink] not in taken:
+                found[w.key] = (by_permalink[w.permalink], "permalink")
+            else:
+                continue
+            taken.add(found[w.key][0])
+    if found:
+        loaded = articles.in_bulk([pk for pk, _how in found.values()])
+        for key, (pk, how) in found.items():
+            matches[key] = Match(loaded[pk], how)
     return matches
 
 

@@ -68,10 +68,14 @@ def _directory_sources(root: Path, limits: ImportLimits) -> list[PostSource | So
     found: list[PostSource | SourceFailure] = []
     for directory, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not is_hidden(d))
+        # Once per folder: ``Path.relative_to`` walks the path's parents on every call.
+        folder = Path(directory)
+        prefix = folder.relative_to(root).as_posix()
+        prefix = "" if prefix == "." else prefix + "/"
         for name in sorted(files):
             if name.lower().endswith(POST_SUFFIXES) and not is_hidden(name):
-                path = Path(directory) / name
-                relative = path.relative_to(root).as_posix()
+                path = folder / name
+                relative = prefix + name
                 found.append(name_failure(relative) or _file_source(path, relative, limits, root))
     return sorted(found, key=lambda source: source.path)
 
