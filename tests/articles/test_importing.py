@@ -16,6 +16,7 @@ from articles.models import Article, Category, Credit, Project, ProjectMention, 
 from articles.services.articles import article_save
 from articles.services.importing import posts_import, report_build
 from articles.services.importing import writing as import_writing
+from articles.services.importing.parsing import CHUNK, MIN_CHUNK, chunks_split
 
 pytestmark = pytest.mark.django_db
 
@@ -419,3 +420,14 @@ def test_hexo_36kr_imports_twice_into_one_set(corpus):
     second = run(corpus / "hexo-36kr")
     assert sum(r.status == "unchanged" for r in second) == 40
     assert (Article.objects.count(), Project.objects.count(), ProjectMention.objects.count()) == counts
+
+
+@pytest.mark.parametrize("workers", [1, 2, 4])
+@pytest.mark.parametrize("count", [0, 1, 7, 25, 26, 199, 200, 201, 1000])
+def test_a_batch_is_sent_to_workers_in_order_in_chunks_that_shrink_towards_its_end(workers, count):
+    jobs = list(range(count))
+    chunks = chunks_split(jobs, workers)
+    assert [job for chunk in chunks for job in chunk] == jobs
+    assert all(1 <= len(chunk) <= CHUNK for chunk in chunks)
+    assert all(len(chunk) >= MIN_CHUNK for chunk in chunks[:-1])
+    assert [len(chunk) for chunk in chunks] == sorted((len(chunk) for chunk in chunks), reverse=True)

@@ -34,7 +34,8 @@ from articles.services.importing.reading import LegacyPost, post_parse
 from articles.services.importing.results import ImportResult, NotAPostError, PostError
 
 logger = logging.getLogger(__name__)
-CHUNK = 25  # posts per task sent to a worker
+CHUNK = 25  # the most posts in a task sent to a worker
+MIN_CHUNK = 5  # the fewest, but for a batch's last few
 MAX_WORKERS = 4
 
 
@@ -125,6 +126,20 @@ def _jobs_parse(jobs: list[ParseJob], index: bool = False, words: Sequence[str] 
     return outcomes
 
 
+def chunks_split(jobs: list[ParseJob], workers: int) -> list[list[ParseJob]]:
+    """``jobs`` in order, in chunks of at most ``CHUNK``, smaller towards the end (each about an
+    eighth of what is left for two workers, at least ``MIN_CHUNK``): the next batch is sent once
+    this one is parsed, so while one worker parses a batch's last chunk the others wait for it.
+    Small last chunks keep that wait short."""
+    chunks, start = [], 0
+    while start < len(jobs):
+        left = len(jobs) - start
+        size = max(MIN_CHUNK, min(CHUNK, -(-left // (2 * workers))))
+        chunks.append(jobs[start : start + size])
+        start += size
+    return chunks
+
+
 def _fork_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
 
@@ -201,7 +216,7 @@ class PostParser:
         ``posts_index``); this process's own dictionary has them already."""
         if self._workers <= 1:
             return lambda: self._parse_here(jobs)
-        chunks = [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
+        chunks = chunks_split(jobs, self._workers)
         words = tuple(words) if self._index else ()
         futures: list[Future] = [self._submit(chunk, words) for chunk in chunks]
 
