@@ -80,7 +80,9 @@ _VOID_OR_SELF_CLOSING = frozenset(
         "tfoot", "option", "optgroup", "colgroup", "caption", "rp", "rt",
     }
 )  # fmt: skip
-_TAG_TOKEN = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9-]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+# A tag: "/" for an end tag, its name, and what follows up to its ">" (quoted values may hold
+# one). Possessive: each character has one way to match, so a "<" that starts no tag fails fast.
+_TAG_TOKEN = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>"']++|"[^"]*+"|'[^']*+')*+)>""")
 
 
 def html_depth(html: str, *, limit: int) -> int:
@@ -89,12 +91,12 @@ def html_depth(html: str, *, limit: int) -> int:
     Exact for serialized, well-formed HTML (the cleaner's output); an upper bound for raw input.
     """
     depth = deepest = 0
-    for match in _TAG_TOKEN.finditer(html):
-        if match.group(2).lower() in _VOID_OR_SELF_CLOSING:
+    for end, name, rest in _TAG_TOKEN.findall(html):
+        if name.lower() in _VOID_OR_SELF_CLOSING:
             continue
-        if match.group(1):
+        if end:
             depth = max(0, depth - 1)
-        elif not match.group(0).endswith("/>"):
+        elif not rest.endswith("/"):  # not self-closing ("<x/>")
             depth += 1
             if depth > deepest:
                 deepest = depth

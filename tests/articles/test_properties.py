@@ -26,10 +26,12 @@ from articles.canonical.tree import Element, _parse_serialized, _TreeBuilder, pa
 from articles.hexo.dates import parse_date
 from articles.hexo.frontmatter import FrontMatter, FrontMatterError, front_matter_read
 from articles.sanitize import (
+    _VOID_OR_SELF_CLOSING,
     HtmlTooDeepError,
     clean_html,
     clean_html_cut,
     clean_html_uncanonical,
+    html_depth,
     url_is_safe,
 )
 from articles.services.importing.reading import LegacyPost, post_parse
@@ -510,3 +512,39 @@ def test_markdown_line_markers_are_markdown_its_own(source):
 
     ours = _LineMarkedStateBlock(source, _markdown, {}, [])
     assert vars(ours) == vars(StateBlock(source, _markdown, {}, []))
+
+
+_REFERENCE_TAG_TOKEN = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9-]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
+def _reference_html_depth(html: str, *, limit: int) -> int:
+    # html_depth as first written (a backtracking pattern, one match object a tag).
+    depth = deepest = 0
+    for match in _REFERENCE_TAG_TOKEN.finditer(html):
+        if match.group(2).lower() in _VOID_OR_SELF_CLOSING:
+            continue
+        if match.group(1):
+            depth = max(0, depth - 1)
+        elif not match.group(0).endswith("/>"):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+    return deepest
+
+
+TAG_SOUP = st.lists(
+    st.sampled_from(
+        ["<", ">", "/", "/>", '"', "'", "=", " ", "a", "B", "p", "br", "div", "x-y", "文", "<!--"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(html=st.one_of(html_fragment(), TAG_SOUP), limit=st.integers(0, 6))
+def test_html_depth_equals_its_reference_on_any_markup(html, limit):
+    assert html_depth(html, limit=limit) == _reference_html_depth(html, limit=limit)
+    cleaned = clean_html_uncanonical(html)
+    assert html_depth(cleaned, limit=limit) == _reference_html_depth(cleaned, limit=limit)
