@@ -79,7 +79,23 @@ def document_text(*, title: str, excerpt: str, body_html: str) -> DocumentText:
     )
 
 
-def document_build(
+class DocumentValues(NamedTuple):
+    """A search document's stored values, by ``SearchDocument``'s field names: what
+    ``document_values`` builds and the backends' ``document_row`` reads (attributes as on the
+    model, without making a model instance per imported article)."""
+
+    article_id: int
+    title: str
+    summary: str
+    projects: str
+    body: str
+    characters: str
+    plain: str
+    published_at: object
+    public: bool
+
+
+def document_values(
     *,
     article_id: int,
     title: str = "",
@@ -89,8 +105,9 @@ def document_build(
     published_at=None,
     public: bool,
     text: DocumentText | None = None,
-) -> SearchDocument:
-    """The search document of one article (pure, once the dictionary is loaded).
+) -> DocumentValues:
+    """The values of one article's search document (pure, once the dictionary is loaded);
+    ``document_build`` makes them a ``SearchDocument``.
 
     ``text``: its ``document_text`` when already built (the importer's workers); otherwise it
     is built here from ``title``, ``excerpt`` and ``body_html``. Either way the same document:
@@ -102,19 +119,48 @@ def document_build(
         text = document_text(title=title, excerpt=excerpt, body_html=body_html)
     summary = normalize(" ".join([*names.credits, *names.labels]))
     projects = normalize(" ".join(names.projects))
-    return SearchDocument(
+    # The distinct characters of all the text in order of first appearance: the body's are
+    # already distinct and in order (``single_characters``), so only the short fields are
+    # scanned and the body's follow them, as a scan of everything would find them.
+    heading = single_characters(" ".join([text.title, text.excerpt, summary, projects]))
+    distinct = dict.fromkeys([*heading.split(" "), *text.body_characters.split(" ")])
+    characters = " ".join(filter(None, distinct))
+    return DocumentValues(
         article_id=article_id,
         title=text.title_tokens,
         summary=" ".join(filter(None, [text.excerpt_tokens, " ".join(index_tokens(summary))])),
         projects=" ".join(index_tokens(projects)),
         body=text.body_tokens,
-        characters=single_characters(
-            " ".join([text.title, text.excerpt, summary, projects, text.body_characters])
-        ),
+        characters=characters,
         plain=collapse_spaces(" ".join([text.title, text.excerpt, projects])),
         published_at=published_at,
         public=public,
     )
+
+
+def document_build(
+    *,
+    article_id: int,
+    title: str = "",
+    excerpt: str = "",
+    body_html: str = "",
+    names: _Names,
+    published_at=None,
+    public: bool,
+    text: DocumentText | None = None,
+) -> SearchDocument:
+    """The ``SearchDocument`` of one article, of ``document_values`` (same arguments)."""
+    values = document_values(
+        article_id=article_id,
+        title=title,
+        excerpt=excerpt,
+        body_html=body_html,
+        names=names,
+        published_at=published_at,
+        public=public,
+        text=text,
+    )
+    return SearchDocument(**values._asdict())
 
 
 def documents_update(
@@ -141,25 +187,17 @@ def documents_update(
         keys_changed({SEARCH_KEY})
 
 
-_FIELDS = (
-    "article_id",
-    "title",
-    "summary",
-    "projects",
-    "body",
-    "characters",
-    "plain",
-    "published_at",
-    "public",
-)
+_FIELDS = DocumentValues._fields
 
 
-def _build(item: tuple) -> tuple:
+def _build(item: tuple, search_backend=None) -> tuple:
+    """One document's row for ``_store``; ``search_backend``: the backend module, when the
+    caller already has it."""
     from articles.models import Article
     from articles.search.backends import backend
 
     pk, title, excerpt, body, published_at, status, names, *text = item  # and its prebuilt text, if any
-    document = document_build(
+    document = document_values(
         article_id=pk,
         title=title,
         excerpt=excerpt,
@@ -171,7 +209,7 @@ def _build(item: tuple) -> tuple:
     )
     # Plain values travel between processes far cheaper than model instances. The backend adds
     # what it derives from them here, on the segmenting worker (PostgreSQL: the tsvector).
-    return backend().document_row(document, _FIELDS)
+    return (search_backend or backend()).document_row(document, _FIELDS)
 
 
 def _work(ids: list[int], *, text: bool = True) -> tuple[list[tuple], dict[int, object]]:
@@ -207,7 +245,10 @@ def _store(ids: list[int], built: list[tuple]) -> None:
 
 def _documents_write(ids: list[int], prebuilt: Mapping[int, DocumentText]) -> None:
     work, _read_at = _work(ids, text=False) if all(pk in prebuilt for pk in ids) else _work(ids)
-    _store(ids, [_build((*item, prebuilt.get(item[0]))) for item in work])
+    from articles.search.backends import backend
+
+    search_backend = backend()
+    _store(ids, [_build((*item, prebuilt.get(item[0])), search_backend) for item in work])
 
 
 def _store_unless_changed(ids: list[int], built: list[tuple], read_at: dict[int, object]) -> None:
