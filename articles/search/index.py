@@ -24,16 +24,22 @@ REBUILD_BATCH = 500
 
 
 @dataclass(slots=True)
-class _Names:
+class DocumentNames:
+    """The names an article's document adds to its own text: its authors', its categories'
+    and tags', its projects'."""
+
     credits: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     projects: list[str] = field(default_factory=list)
 
 
-def _names(ids: list[int]) -> dict[int, _Names]:
+_Names = DocumentNames  # its earlier name
+
+
+def _names(ids: list[int]) -> dict[int, DocumentNames]:
     from articles.models import CategorizedArticle, Credit, ProjectMention, TaggedArticle
 
-    names: dict[int, _Names] = {pk: _Names() for pk in ids}
+    names: dict[int, DocumentNames] = {pk: DocumentNames() for pk in ids}
     credits = Credit.objects.filter(article_id__in=ids).values_list("article_id", "author__name")
     for article_id, name in credits:
         names[article_id].credits.append(name)
@@ -101,7 +107,7 @@ def document_values(
     title: str = "",
     excerpt: str = "",
     body_html: str = "",
-    names: _Names,
+    names: DocumentNames,
     published_at=None,
     public: bool,
     text: DocumentText | None = None,
@@ -144,7 +150,7 @@ def document_build(
     title: str = "",
     excerpt: str = "",
     body_html: str = "",
-    names: _Names,
+    names: DocumentNames,
     published_at=None,
     public: bool,
     text: DocumentText | None = None,
@@ -163,8 +169,23 @@ def document_build(
     return SearchDocument(**values._asdict())
 
 
+class ArticleHeld(NamedTuple):
+    """What a writer holds of an article it has just written with everything derived from it
+    (new, or rewritten from its source): ``documents_update`` then reads none of it back. The
+    names in the order their rows were written, as they are read back: credits' authors,
+    categories then tags, projects of the mentions in body order (each once)."""
+
+    published_at: object
+    status: str
+    names: DocumentNames
+
+
 def documents_update(
-    article_ids: Iterable[int], *, purge: bool = True, prebuilt: Mapping[int, DocumentText] | None = None
+    article_ids: Iterable[int],
+    *,
+    purge: bool = True,
+    prebuilt: Mapping[int, DocumentText] | None = None,
+    held: Mapping[int, ArticleHeld] | None = None,
 ) -> None:
     """Index (again) the articles ``article_ids``, or drop their documents when they are gone.
 
@@ -174,7 +195,9 @@ def documents_update(
     for any number of articles, plus the writes. ``purge``: empty cached search answers
     (surrogate key ``search``); bulk writers that purge everything anyway pass ``False``.
     ``prebuilt``: the ``document_text`` of some of them by id, built where their text was in
-    hand (the importer's parsing workers), so only the names are added here.
+    hand (the importer's parsing workers), so only the names are added here. ``held``: what
+    the writer holds of some of them (``ArticleHeld``); when every article has both, no query
+    reads them (the importer's batches of new posts).
     """
     from articles.caching import keys_changed
 
@@ -182,7 +205,7 @@ def documents_update(
     if not ids:
         return
     dictionary_ensure()
-    _documents_write(ids, prebuilt or {})
+    _documents_write(ids, prebuilt or {}, held or {})
     if purge:
         keys_changed({SEARCH_KEY})
 
@@ -226,10 +249,15 @@ def _work(ids: list[int], *, text: bool = True) -> tuple[list[tuple], dict[int, 
         found = Article.objects.filter(pk__in=ids).values_list(*columns)
         rows = [(pk, "", "", "", *rest) for pk, *rest in found]
     names = _names([row[0] for row in rows])
-    learned = [name for entry in names.values() for name in (*entry.credits, *entry.labels, *entry.projects)]
+    _names_learn(names.values())
+    return [(*row[:6], names[row[0]]) for row in rows], {row[0]: row[6] for row in rows}
+
+
+def _names_learn(names: Iterable[DocumentNames]) -> None:
+    """The names join the user dictionary (every other process is told when one is new)."""
+    learned = [name for entry in names for name in (*entry.credits, *entry.labels, *entry.projects)]
     if words_add(learned):
         dictionary_changed(learned_here=True)
-    return [(*row[:6], names[row[0]]) for row in rows], {row[0]: row[6] for row in rows}
 
 
 def _store(ids: list[int], built: list[tuple]) -> None:
@@ -243,9 +271,16 @@ def _store(ids: list[int], built: list[tuple]) -> None:
     backend().documents_insert(_FIELDS, built, indexed_at=timezone.now())
 
 
-def _documents_write(ids: list[int], prebuilt: Mapping[int, DocumentText]) -> None:
-    work, _read_at = _work(ids, text=False) if all(pk in prebuilt for pk in ids) else _work(ids)
+def _documents_write(
+    ids: list[int], prebuilt: Mapping[int, DocumentText], held: Mapping[int, ArticleHeld]
+) -> None:
     from articles.search.backends import backend
+
+    if all(pk in prebuilt and pk in held for pk in ids):
+        _names_learn(held[pk].names for pk in ids)
+        work = [(pk, "", "", "", held[pk].published_at, held[pk].status, held[pk].names) for pk in ids]
+    else:
+        work, _read_at = _work(ids, text=False) if all(pk in prebuilt for pk in ids) else _work(ids)
 
     search_backend = backend()
     _store(ids, [_build((*item, prebuilt.get(item[0])), search_backend) for item in work])
