@@ -192,7 +192,8 @@ def documents_update(
     Call it inside the transaction that wrote them. Names of their projects, authors,
     categories and tags join the user dictionary first (and every other process is told), so
     a company named for the first time in this very article is already one word. Six queries
-    for any number of articles, plus the writes. ``purge``: empty cached search answers
+    for any number of articles (one, the delete, when ``held`` and ``prebuilt`` cover them
+    all), plus the insert. ``purge``: empty cached search answers
     (surrogate key ``search``); bulk writers that purge everything anyway pass ``False``.
     ``prebuilt``: the ``document_text`` of some of them by id, built where their text was in
     hand (the importer's parsing workers), so only the names are added here. ``held``: what
