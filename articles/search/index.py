@@ -24,16 +24,22 @@ REBUILD_BATCH = 500
 
 
 @dataclass(slots=True)
-class _Names:
+class DocumentNames:
+    """The names an article's document adds to its own text: its authors', its categories'
+    and tags', its projects'."""
+
     credits: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     projects: list[str] = field(default_factory=list)
 
 
-def _names(ids: list[int]) -> dict[int, _Names]:
+_Names = DocumentNames  # its earlier name
+
+
+def _names(ids: list[int]) -> dict[int, DocumentNames]:
     from articles.models import CategorizedArticle, Credit, ProjectMention, TaggedArticle
 
-    names: dict[int, _Names] = {pk: _Names() for pk in ids}
+    names: dict[int, DocumentNames] = {pk: DocumentNames() for pk in ids}
     credits = Credit.objects.filter(article_id__in=ids).values_list("article_id", "author__name")
     for article_id, name in credits:
         names[article_id].credits.append(name)
@@ -79,18 +85,35 @@ def document_text(*, title: str, excerpt: str, body_html: str) -> DocumentText:
     )
 
 
-def document_build(
+class DocumentValues(NamedTuple):
+    """A search document's stored values, by ``SearchDocument``'s field names: what
+    ``document_values`` builds and the backends' ``document_row`` reads (attributes as on the
+    model, without making a model instance per imported article)."""
+
+    article_id: int
+    title: str
+    summary: str
+    projects: str
+    body: str
+    characters: str
+    plain: str
+    published_at: object
+    public: bool
+
+
+def document_values(
     *,
     article_id: int,
     title: str = "",
     excerpt: str = "",
     body_html: str = "",
-    names: _Names,
+    names: DocumentNames,
     published_at=None,
     public: bool,
     text: DocumentText | None = None,
-) -> SearchDocument:
-    """The search document of one article (pure, once the dictionary is loaded).
+) -> DocumentValues:
+    """The values of one article's search document (pure, once the dictionary is loaded);
+    ``document_build`` makes them a ``SearchDocument``.
 
     ``text``: its ``document_text`` when already built (the importer's workers); otherwise it
     is built here from ``title``, ``excerpt`` and ``body_html``. Either way the same document:
@@ -102,33 +125,80 @@ def document_build(
         text = document_text(title=title, excerpt=excerpt, body_html=body_html)
     summary = normalize(" ".join([*names.credits, *names.labels]))
     projects = normalize(" ".join(names.projects))
-    return SearchDocument(
+    # The distinct characters of all the text in order of first appearance: the body's are
+    # already distinct and in order (``single_characters``), so only the short fields are
+    # scanned and the body's follow them, as a scan of everything would find them.
+    heading = single_characters(" ".join([text.title, text.excerpt, summary, projects]))
+    distinct = dict.fromkeys([*heading.split(" "), *text.body_characters.split(" ")])
+    characters = " ".join(filter(None, distinct))
+    return DocumentValues(
         article_id=article_id,
         title=text.title_tokens,
         summary=" ".join(filter(None, [text.excerpt_tokens, " ".join(index_tokens(summary))])),
         projects=" ".join(index_tokens(projects)),
         body=text.body_tokens,
-        characters=single_characters(
-            " ".join([text.title, text.excerpt, summary, projects, text.body_characters])
-        ),
+        characters=characters,
         plain=collapse_spaces(" ".join([text.title, text.excerpt, projects])),
         published_at=published_at,
         public=public,
     )
 
 
+def document_build(
+    *,
+    article_id: int,
+    title: str = "",
+    excerpt: str = "",
+    body_html: str = "",
+    names: DocumentNames,
+    published_at=None,
+    public: bool,
+    text: DocumentText | None = None,
+) -> SearchDocument:
+    """The ``SearchDocument`` of one article, of ``document_values`` (same arguments)."""
+    values = document_values(
+        article_id=article_id,
+        title=title,
+        excerpt=excerpt,
+        body_html=body_html,
+        names=names,
+        published_at=published_at,
+        public=public,
+        text=text,
+    )
+    return SearchDocument(**values._asdict())
+
+
+class ArticleHeld(NamedTuple):
+    """What a writer holds of an article it has just written with everything derived from it
+    (new, or rewritten from its source): ``documents_update`` then reads none of it back. The
+    names in the order their rows were written, as they are read back: credits' authors,
+    categories then tags, projects of the mentions in body order (each once)."""
+
+    published_at: object
+    status: str
+    names: DocumentNames
+
+
 def documents_update(
-    article_ids: Iterable[int], *, purge: bool = True, prebuilt: Mapping[int, DocumentText] | None = None
+    article_ids: Iterable[int],
+    *,
+    purge: bool = True,
+    prebuilt: Mapping[int, DocumentText] | None = None,
+    held: Mapping[int, ArticleHeld] | None = None,
 ) -> None:
     """Index (again) the articles ``article_ids``, or drop their documents when they are gone.
 
     Call it inside the transaction that wrote them. Names of their projects, authors,
     categories and tags join the user dictionary first (and every other process is told), so
     a company named for the first time in this very article is already one word. Six queries
-    for any number of articles, plus the writes. ``purge``: empty cached search answers
+    for any number of articles (one, the delete, when ``held`` and ``prebuilt`` cover them
+    all), plus the insert. ``purge``: empty cached search answers
     (surrogate key ``search``); bulk writers that purge everything anyway pass ``False``.
     ``prebuilt``: the ``document_text`` of some of them by id, built where their text was in
-    hand (the importer's parsing workers), so only the names are added here.
+    hand (the importer's parsing workers), so only the names are added here. ``held``: what
+    the writer holds of some of them (``ArticleHeld``); when every article has both, no query
+    reads them (the importer's batches of new posts).
     """
     from articles.caching import keys_changed
 
@@ -136,30 +206,22 @@ def documents_update(
     if not ids:
         return
     dictionary_ensure()
-    _documents_write(ids, prebuilt or {})
+    _documents_write(ids, prebuilt or {}, held or {})
     if purge:
         keys_changed({SEARCH_KEY})
 
 
-_FIELDS = (
-    "article_id",
-    "title",
-    "summary",
-    "projects",
-    "body",
-    "characters",
-    "plain",
-    "published_at",
-    "public",
-)
+_FIELDS = DocumentValues._fields
 
 
-def _build(item: tuple) -> tuple:
+def _build(item: tuple, search_backend=None) -> tuple:
+    """One document's row for ``_store``; ``search_backend``: the backend module, when the
+    caller already has it."""
     from articles.models import Article
     from articles.search.backends import backend
 
     pk, title, excerpt, body, published_at, status, names, *text = item  # and its prebuilt text, if any
-    document = document_build(
+    document = document_values(
         article_id=pk,
         title=title,
         excerpt=excerpt,
@@ -171,7 +233,7 @@ def _build(item: tuple) -> tuple:
     )
     # Plain values travel between processes far cheaper than model instances. The backend adds
     # what it derives from them here, on the segmenting worker (PostgreSQL: the tsvector).
-    return backend().document_row(document, _FIELDS)
+    return (search_backend or backend()).document_row(document, _FIELDS)
 
 
 def _work(ids: list[int], *, text: bool = True) -> tuple[list[tuple], dict[int, object]]:
@@ -188,10 +250,15 @@ def _work(ids: list[int], *, text: bool = True) -> tuple[list[tuple], dict[int, 
         found = Article.objects.filter(pk__in=ids).values_list(*columns)
         rows = [(pk, "", "", "", *rest) for pk, *rest in found]
     names = _names([row[0] for row in rows])
-    learned = [name for entry in names.values() for name in (*entry.credits, *entry.labels, *entry.projects)]
+    _names_learn(names.values())
+    return [(*row[:6], names[row[0]]) for row in rows], {row[0]: row[6] for row in rows}
+
+
+def _names_learn(names: Iterable[DocumentNames]) -> None:
+    """The names join the user dictionary (every other process is told when one is new)."""
+    learned = [name for entry in names for name in (*entry.credits, *entry.labels, *entry.projects)]
     if words_add(learned):
         dictionary_changed(learned_here=True)
-    return [(*row[:6], names[row[0]]) for row in rows], {row[0]: row[6] for row in rows}
 
 
 def _store(ids: list[int], built: list[tuple]) -> None:
@@ -205,9 +272,19 @@ def _store(ids: list[int], built: list[tuple]) -> None:
     backend().documents_insert(_FIELDS, built, indexed_at=timezone.now())
 
 
-def _documents_write(ids: list[int], prebuilt: Mapping[int, DocumentText]) -> None:
-    work, _read_at = _work(ids, text=False) if all(pk in prebuilt for pk in ids) else _work(ids)
-    _store(ids, [_build((*item, prebuilt.get(item[0]))) for item in work])
+def _documents_write(
+    ids: list[int], prebuilt: Mapping[int, DocumentText], held: Mapping[int, ArticleHeld]
+) -> None:
+    from articles.search.backends import backend
+
+    if all(pk in prebuilt and pk in held for pk in ids):
+        _names_learn(held[pk].names for pk in ids)
+        work = [(pk, "", "", "", held[pk].published_at, held[pk].status, held[pk].names) for pk in ids]
+    else:
+        work, _read_at = _work(ids, text=False) if all(pk in prebuilt for pk in ids) else _work(ids)
+
+    search_backend = backend()
+    _store(ids, [_build((*item, prebuilt.get(item[0])), search_backend) for item in work])
 
 
 def _store_unless_changed(ids: list[int], built: list[tuple], read_at: dict[int, object]) -> None:

@@ -48,7 +48,7 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
-from articles.search.index import DocumentText, documents_update
+from articles.search.index import ArticleHeld, DocumentNames, DocumentText, documents_update
 from articles.services.credits import Byline, authors_get_or_create, credits_build
 from articles.services.link_dates import link_date, link_dates_sync
 from articles.services.mentions import ProjectLink, mentions_build, projects_upsert_many
@@ -261,11 +261,14 @@ def derived_after_write(
         if w.categories is None or w.tags is None or w.article.pk not in rewritten
     )
     credits = credits_derive(writes=writes, replaced=replaced)
-    mentions_write(writes=writes)
+    mentions = mentions_write(writes=writes)
     documents_update(
         [write.article.pk for write in writes],
         purge=purge_search,
         prebuilt={w.article.pk: w.search_text for w in writes if w.search_text is not None},
+        held=_held(
+            writes=[w for w in writes if w.article.pk in rewritten], rows=[*credits, *labels, *mentions]
+        ),
     )
     rows: dict[int, list[Model]] = {write.article.pk: [] for write in writes}
     for row in credits:
@@ -273,6 +276,31 @@ def derived_after_write(
     for row in labels:
         rows[row.content_object_id].append(row)
     return rows
+
+
+def _held(*, writes: list[ArticleWrite], rows: list[Model]) -> dict[int, ArticleHeld]:
+    """What the search index needs of ``writes``, articles whose derived rows are all in
+    ``rows`` (new or rewritten ones): their names in the order written, as ``documents_update``
+    would read them back."""
+    held = {
+        w.article.pk: ArticleHeld(w.article.published_at, w.article.status, DocumentNames()) for w in writes
+    }
+    mentions: dict[int, list[ProjectMention]] = {}
+    for row in rows:
+        if isinstance(row, Credit):
+            if row.article_id in held:
+                held[row.article_id].names.credits.append(row.author.name)
+        elif isinstance(row, ProjectMention):
+            mentions.setdefault(row.article_id, []).append(row)
+        elif row.content_object_id in held:  # categories, then tags
+            held[row.content_object_id].names.labels.append(row.tag.name)
+    for article_id, found in mentions.items():
+        if article_id in held:
+            projects = held[article_id].names.projects
+            for row in sorted(found, key=lambda mention: mention.position):
+                if row.project.name not in projects:
+                    projects.append(row.project.name)
+    return held
 
 
 def events_record(*, writes: list[ArticleWrite]) -> None:

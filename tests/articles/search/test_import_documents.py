@@ -116,6 +116,23 @@ def test_an_imported_document_equals_the_one_a_save_or_a_rebuild_writes(write_po
     assert {"hadoop", "韩梅梅"} <= _tokens(document, "summary")
 
 
+def test_a_batch_reads_back_none_of_the_names_it_wrote(write_post, monkeypatch):
+    # New posts, then the same posts rewritten from changed sources: the writer gives the
+    # index the names it wrote, in the order they are read back.
+    def read_back(ids):
+        raise AssertionError(f"names of {ids} read back")
+
+    _write(write_post)
+    monkeypatch.setattr(index, "_names", read_back)
+    assert {result.status for result in posts_import(inputs=[write_post.root])} == {"created"}
+    changed = dict(POSTS[1], categories="[资讯, 观察]", tags="[芯声智能]", author="韩梅梅、Tim Cook")
+    changed["body"] = anchor("9102", "芯声智能") + "与" + POSTS[1]["body"]
+    write_post("1.md", POST.format(**changed))
+    assert {result.status for result in posts_import(inputs=[write_post.root])} == {"updated", "unchanged"}
+    monkeypatch.undo()
+    _assert_stored_documents_are_rebuilt_ones()
+
+
 def test_documents_built_on_parsing_workers_are_the_same(write_post):
     _write(write_post, prefix="w/")
     # Two batches or more: the posts are parsed and their text built on two forked workers,

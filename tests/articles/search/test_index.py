@@ -9,12 +9,15 @@ import signal
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reversion.models import Version
 
 from articles.models import Article, Project
-from articles.search import dictionary, query_parse, search
+from articles.search import dictionary, index, query_parse, search
 from articles.search.models import SearchDocument
+from articles.search.text import single_characters
 from articles.services.importing import posts_import
 from articles.services.publishing import article_publish, article_unpublish
 from articles.services.revisions import article_restore
@@ -91,6 +94,42 @@ def test_reimport_of_a_changed_post_reindexes_it(write_post):
     assert result.status == "updated"
     assert titles("卫星通信") == ["卫星通信手机"]
     assert titles("旧的标题") == []
+
+
+def test_a_batch_written_in_several_statements_is_indexed_whole(write_article, monkeypatch):
+    articles = [write_article(f"第{number}号量子计算机", f"<p>内容{number}。</p>") for number in range(7)]
+    # A parameter limit that splits the batch's insert into statements of three documents.
+    monkeypatch.setattr(type(connection.features), "max_query_params", 30)
+    with transaction.atomic():
+        index.documents_update([article.pk for article in articles])
+    assert SearchDocument.objects.count() == 7
+    assert set(titles("量子计算机")) == {article.title for article in articles}
+    assert titles("第3号量子计算机") == ["第3号量子计算机"]
+    if connection.vendor == "sqlite":  # FTS5 agrees with the documents it indexes
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO articles_searchdocument_fts(articles_searchdocument_fts, rank) "
+                "VALUES ('integrity-check', 1)"
+            )
+
+
+_TEXT = st.text(st.sampled_from("拍乐云視頻會議芯片ＡＩabc 15，。、·\n"), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=_TEXT, excerpt=_TEXT, body=_TEXT, names=st.lists(_TEXT, max_size=4))
+def test_the_characters_of_a_document_are_those_a_scan_of_all_its_text_finds(title, excerpt, body, names):
+    # The body's distinct characters are joined after the short fields' instead of scanned
+    # again with them: the same characters in the same order.
+    text = index.document_text(title=title, excerpt=excerpt, body_html=f"<p>{body}</p>")
+    found = index.DocumentNames(credits=names[:1], labels=names[1:2], projects=names[2:])
+    values = index.document_values(article_id=1, names=found, public=True, text=text)
+    summary = index.normalize(" ".join([*found.credits, *found.labels]))
+    projects = index.normalize(" ".join(found.projects))
+    scanned = " ".join([text.title, text.excerpt, summary, projects, text.body_characters])
+    assert values.characters == single_characters(scanned)
+    document = index.document_build(article_id=1, names=found, public=True, text=text)
+    assert tuple(getattr(document, field) for field in index.DocumentValues._fields) == values
 
 
 def test_search_rebuild_indexes_every_article(write_article):
