@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from articles.search.dictionary import dictionary_changed, dictionary_ensure, words_add
 from articles.search.models import SearchDocument
-from articles.search.text import collapse_spaces, index_tokens, normalize, single_characters
+from articles.search.text import collapse_spaces, index_text, normalize, single_characters
 from articles.text import plain_text
 
 # The surrogate key of every search answer (pages and API): purged when the index changes.
@@ -77,10 +77,10 @@ def document_text(*, title: str, excerpt: str, body_html: str) -> DocumentText:
     title, excerpt, body = normalize(title), normalize(excerpt), normalize(plain_text(body_html))
     return DocumentText(
         title=title,
-        title_tokens=" ".join(index_tokens(title)),
+        title_tokens=index_text(title),
         excerpt=excerpt,
-        excerpt_tokens=" ".join(index_tokens(excerpt)),
-        body_tokens=" ".join(index_tokens(body)),
+        excerpt_tokens=index_text(excerpt),
+        body_tokens=index_text(body),
         body_characters=single_characters(body),
     )
 
@@ -134,8 +134,8 @@ def document_values(
     return DocumentValues(
         article_id=article_id,
         title=text.title_tokens,
-        summary=" ".join(filter(None, [text.excerpt_tokens, " ".join(index_tokens(summary))])),
-        projects=" ".join(index_tokens(projects)),
+        summary=" ".join(filter(None, [text.excerpt_tokens, index_text(summary)])),
+        projects=index_text(projects),
         body=text.body_tokens,
         characters=characters,
         plain=collapse_spaces(" ".join([text.title, text.excerpt, projects])),

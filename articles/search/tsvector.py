@@ -51,8 +51,10 @@ _SCIENTIFIC = re.compile(r"[0-9]+e[0-9]+[^0-9]")
 _OUTSIDE = re.compile(rf"[^{_LETTERS} ]")
 _MAYBE_SCIENTIFIC = re.compile(r"[0-9]e[0-9]+[^0-9 ]")
 _SCIENTIFIC_TOKEN = re.compile(r"(?<![^ ])[0-9]+e[0-9]+[^0-9 ]")
-# A token that may be 2,048 bytes long (683 characters of three bytes).
+# A token that may be 2,048 bytes long (683 characters of three bytes), and such a token in a
+# document (whose characters are letters and spaces only, once ``_OUTSIDE`` found no other).
 _LONG_TOKEN = 683
+_LONG_TOKEN_IN = re.compile(f"(?<![^ ])[^ ]{{{_LONG_TOKEN}}}")
 
 
 def _parsed(tokens: list[str]) -> dict[str, list[int]] | None:
@@ -98,11 +100,11 @@ def tsvector_text(parts: Sequence[tuple[str, str]]) -> str | None:
     joined = " ".join([tokens for tokens, _weight in parts])
     if _OUTSIDE.search(joined) or (_MAYBE_SCIENTIFIC.search(joined) and _SCIENTIFIC_TOKEN.search(joined)):
         return None
-    split_parts = [(split, weight) for tokens, weight in parts if (split := tokens.split())]
-    if any(max(map(len, split)) >= _LONG_TOKEN for split, _weight in split_parts):
+    if _LONG_TOKEN_IN.search(joined):
         return _tsvector_capped(parts)
+    split_parts = [(split, weight) for tokens, weight in parts if (split := tokens.split())]
     grouped: dict[str, list[str]] = {}
-    lexeme_labels = grouped.setdefault
+    lexeme_labels = grouped.get
     ends: dict[str, str] = {}  # each part's weight -> the label of its last token
     shift = 0
     for split, weight in split_parts:
@@ -110,7 +112,12 @@ def tsvector_text(parts: Sequence[tuple[str, str]]) -> str | None:
             return _tsvector_capped(parts)
         labels = _labels(weight)[shift + 1 : shift + 1 + len(split)]
         for token, label in zip(split, labels, strict=True):
-            lexeme_labels(token, []).append(label)
+            # Most tokens repeat an earlier one (two in three in a body): found, no list made.
+            entry = lexeme_labels(token)
+            if entry is None:
+                grouped[token] = [label]
+            else:
+                entry.append(label)
         # The next part is shifted by the largest position so far (``||``'s ``maxpos``).
         shift += len(split)
         ends[weight] = labels[-1]

@@ -1,0 +1,68 @@
+"""The text pipeline's shortcuts (``articles.search.text``) give what the plain ways give: the
+tokens of a document, the characters left for tokens, a text's distinct CJK characters."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from articles.search.text import index_text, normalize, single_characters, tokenizer, words_only
+
+# Words of jieba's dictionary, letters, digits, kana, hangul, punctuation (half and full
+# width), the underscore, every kind of whitespace and runs of spaces.
+_ALPHABET = st.sampled_from(
+    [
+        *"视频会议系统钉钉中华人民共和国的了是在",
+        *"aZz09e_-+#&.%，。！？（）：；…、「」“”",
+        *"アイ한국ÅéÉ①ﬁ",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\r\n",
+        "\u3000",
+        "\xa0",
+        "\u2028",
+        "\x1c",
+        "\x85",
+        "iPhone 15",
+        "AI芯片",
+        "node.js",
+        "C++",
+        "a_b",
+    ]
+)
+_TEXTS = st.lists(st.one_of(_ALPHABET, st.characters(codec="utf-8")), max_size=40).map("".join)
+
+
+def _words_only(text: str) -> str:
+    return re.sub(r"[^\w\s]|_", " ", text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS)
+def test_words_only_is_the_pattern_with_the_underscore(text):
+    assert words_only(text) == _words_only(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS)
+def test_index_text_gives_the_tokens_jieba_cuts_from_the_text_as_it_is(text):
+    """Cut from the text with its whitespace made single spaces, the tokens joined by one
+    space each are the tokens of the text as it is (cut, joined and split again)."""
+    text = normalize(text)
+    expected = " ".join(" ".join(tokenizer.cut_for_search(_words_only(text))).split())
+    assert index_text(text) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS)
+def test_single_characters_are_the_distinct_cjk_characters_in_order(text):
+    cjk = re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", text)
+    assert single_characters(text) == " ".join(dict.fromkeys(cjk))
+
+
+def test_index_text_of_mixed_text():
+    assert index_text(normalize("视频会议，ＡＩ，芯片  和 iPhone\u300015_x")) == "视频 会议 视频会议 ai 芯片 和 iphone 15 x"
