@@ -395,6 +395,31 @@ def article_search_published(*, query: ParsedQuery, filters: ArticleFilters) -> 
     return search(query=query, queryset=queryset, public=True, narrowed=filters != ArticleFilters())
 
 
+def article_search_page(*, query: ParsedQuery, filters: ArticleFilters) -> SearchResults:
+    """``article_search_published`` with only what the reader's search page shows of each
+    article (title, excerpt, body for the passage, publication time): a page of results is
+    two queries (ranked ids, articles); their writers come from ``search_writers`` for the
+    bylines that are not cached."""
+    queryset = article_list_filtered(filters=filters, with_body=True).only(
+        "id", "title", "excerpt", "body", "published_at"
+    )
+    return search(query=query, queryset=queryset, public=True, narrowed=filters != ArticleFilters())
+
+
+def search_writers(*, article_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """``{article_id: [(author_id, name), ...]}``: the writer credits of ``article_ids`` in
+    their order (as a byline shows them). One query."""
+    writers: dict[int, list[tuple[int, str]]] = {}
+    credits = (
+        Credit.objects.filter(article_id__in=article_ids, role=Credit.Role.WRITER)
+        .order_by("order", "id")
+        .values_list("article_id", "author_id", "author__name")
+    )
+    for article_id, author_id, name in credits:
+        writers.setdefault(article_id, []).append((author_id, name))
+    return writers
+
+
 def article_search_all(*, query: ParsedQuery, queryset: QuerySet[Article]) -> SearchResults:
     """Any article of ``queryset`` (staff: drafts included) matching ``query``, best first."""
     return search(query=query, queryset=queryset)

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_safe
 
 from articles import selectors
 from articles.caching import keys
-from articles.search import MAX_QUERY_LENGTH, QueryTooLong, body_passage, highlight, passage, query_parse
+from articles.search import MAX_QUERY_LENGTH, QueryTooLong, query_parse
 from articles.selectors import ArticleFilters
 from articles.seo import list_meta
+from articles.site.search_results import search_results
 
 # Every query parameter the page reads (``page`` is always part of the cache key).
 PARAMETERS = ["q", "category", "tag", "author", "project", "from", "to"]
@@ -62,16 +63,6 @@ class SearchForm(forms.Form):
         )
 
 
-class _Result:
-    """One search result as the template shows it: highlighted title and passage."""
-
-    def __init__(self, article, query) -> None:
-        self.article = article
-        self.title = highlight(article.title, query)
-        best = body_passage(article.body, query)
-        self.passage = best if "<mark>" in best or not article.excerpt else passage(article.excerpt, query)
-
-
 @require_safe
 def search_page(request):
     """``/search/?q=…&category=&tag=&author=&project=&from=&to=&page=``: published articles
@@ -95,14 +86,14 @@ def search_page(request):
         return render(request, "articles/search.html", context, status=400)
     context["query"] = query
     if not query.is_empty:
-        found = selectors.article_search_published(query=query, filters=form.filters())
+        found = selectors.article_search_page(query=query, filters=form.filters())
         page = Paginator(found, settings.ARTICLES_PAGE_SIZE).get_page(request.GET.get("page"))
         keys.declare_objects(*page.object_list)
         context.update(
             page_obj=page,
             total=page.paginator.count,
             capped=found.capped,
-            results=[_Result(article, query) for article in page.object_list],
+            results=search_results(page.object_list, query),
             page_query=_page_query(request),
         )
     return render(request, "articles/search.html", context)

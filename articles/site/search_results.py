@@ -1,0 +1,97 @@
+"""The results of the reader's search page: what each shows, made cheaply.
+
+A result's title and passage depend on the query (its words are marked); the rest, the
+byline (the credited writers and the publication time, as ``articles/_byline.html`` renders
+it), depends on the article only and is a cached fragment per article (``search-byline:<pk>``,
+declaring the article's and its writers' keys, so an edit, a new credit or a renamed author
+purges it). The page reads its articles' shown fields only (``selectors.article_search_page``)
+and the writers of those whose byline is not cached, in one query: no model instance per
+credit or author, no template include per result.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
+
+from articles.caching import keys as surrogate
+from articles.caching.fragments import fragments_get, fragments_set
+from articles.models import Article, Author
+from articles.search import ParsedQuery, body_passage, highlight, passage
+from articles.selectors import search_writers
+from articles.templatetags.articles_tags import iso_datetime
+
+_BYLINE_DATE = "Y年n月j日 H:i"
+
+
+class SearchResult:
+    """One search result as the template shows it: link, highlighted title, byline and
+    passage (all safe HTML but the link)."""
+
+    __slots__ = ("article", "byline", "passage", "title", "url")
+
+    def __init__(self, article: Article, query: ParsedQuery, byline: SafeString, url: str) -> None:
+        self.article = article
+        self.url = url
+        self.title = highlight(article.title, query)
+        best = body_passage(article.body, query)
+        self.passage = best if "<mark>" in best or not article.excerpt else passage(article.excerpt, query)
+        self.byline = byline
+
+
+def byline_html(published_at, writers: list[str]) -> SafeString:
+    """What ``articles/_byline.html`` renders for an article published at ``published_at``
+    whose writer credits, in order, name ``writers`` (its trailing newline included)."""
+    names = "".join(f'<span class="meta-item">{escape(name)}</span>' for name in writers)
+    # As a template's filter sees it: in the current time zone.
+    shown = escape(date_filter(template_localtime(published_at), _BYLINE_DATE))
+    return mark_safe(  # every piece escaped above
+        f'<p class="meta">{names}<time class="meta-item" datetime="{escape(iso_datetime(published_at))}">'
+        f"{shown}</time></p>\n"
+    )
+
+
+def _bylines(articles: list[Article]) -> dict[int, SafeString]:
+    """``{pk: byline}``: from the fragment cache (their keys declared into the page), the
+    others made from one read of their writers, and cached."""
+    names = {article.pk: f"search-byline:{article.pk}" for article in articles}
+    cached = fragments_get(list(names.values()))
+    # Cached bylines were made by ``byline_html``: safe HTML.
+    bylines = {pk: mark_safe(cached[name]) for pk, name in names.items() if name in cached}
+    missing = [article for article in articles if article.pk not in bylines]
+    if not missing:
+        return bylines
+    writers = search_writers(article_ids=[article.pk for article in missing])
+    rendered = {}
+    for article in missing:
+        credited = writers.get(article.pk, [])
+        with surrogate.collecting() as shown:
+            surrogate.declare(
+                surrogate.key_for(Article, article.pk),
+                *(surrogate.key_for(Author, author_id) for author_id, _name in credited),
+            )
+            html = byline_html(article.published_at, [name for _author_id, name in credited])
+        bylines[article.pk] = html
+        rendered[names[article.pk]] = (str(html), shown)
+    fragments_set(rendered)
+    return bylines
+
+
+def search_results(articles: list[Article], query: ParsedQuery) -> list[SearchResult]:
+    """The results showing ``articles`` (a page of ``selectors.article_search_page``) for
+    ``query``, in their order."""
+    if not articles:
+        return []
+    bylines = _bylines(articles)
+    # One reverse() for the page: every article's link differs only by its id.
+    placeholder = 2_147_483_647
+    pattern = reverse("articles:detail", kwargs={"pk": placeholder})
+    before, _, after = pattern.partition(str(placeholder))
+    return [
+        SearchResult(article, query, bylines[article.pk], f"{before}{article.pk}{after}")
+        for article in articles
+    ]

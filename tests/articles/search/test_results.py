@@ -1,0 +1,114 @@
+"""The search page's results (``articles.site.search_results``): the byline made in Python is
+the one ``articles/_byline.html`` renders, and its cached fragment is purged by every change
+it shows (the article's time, its credits, an author's name)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.template.loader import get_template
+from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from articles.models import Author, Credit
+from articles.services.articles import article_save
+from articles.site.search_results import byline_html
+from tests.articles.search.test_page import results
+
+pytestmark = pytest.mark.django_db
+
+# Names with what HTML escapes, CJK and full-width characters.
+_names = st.text(alphabet=st.sampled_from("苏建勋林小雨ＡＢab <>&\"'|（）·"), min_size=1, max_size=12)
+_times = st.datetimes(
+    min_value=datetime(1999, 1, 1), max_value=datetime(2040, 12, 31), timezones=st.just(UTC)
+)
+
+
+class _Credit:
+    def __init__(self, role: str, name: str) -> None:
+        self.role = role
+        self.author = Author(name=name)
+
+
+class _Credits:
+    def __init__(self, credits: list[_Credit]) -> None:
+        self._credits = credits
+
+    def all(self) -> list[_Credit]:
+        return self._credits
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    published_at=_times,
+    credited=st.lists(st.tuples(st.sampled_from(list(Credit.Role.values)), _names), max_size=4),
+)
+def test_the_byline_is_what_the_byline_template_renders(published_at, credited):
+    article = SimpleNamespace(
+        published_at=published_at, credits=_Credits([_Credit(role, name) for role, name in credited])
+    )
+    expected = get_template("articles/_byline.html").render({"article": article})
+    writers = [name for role, name in credited if role == Credit.Role.WRITER]
+    assert byline_html(published_at, writers) == expected
+
+
+def _search(client, text: str) -> str:
+    response = client.get(f"/search/?q={text}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def fragments_only(settings):
+    """Pages rendered every time (as the bench does), fragments cached."""
+    settings.ARTICLES_PAGE_CACHE_SECONDS = 0
+    settings.ARTICLES_FRAGMENT_CACHE_SECONDS = 600
+
+
+def test_results_link_to_each_article(client, write_article):
+    articles = [write_article(f"储能电站第{n}座", days_ago=n) for n in range(1, 4)]
+    assert [result["href"] for result in results(client.get("/search/?q=储能"))] == [
+        article.get_absolute_url() for article in articles
+    ]
+
+
+def test_a_cached_byline_spares_reading_the_credits(
+    client, write_article, fragments_only, django_assert_max_num_queries
+):
+    write_article("储能电站投运", "<p>文 | 林小雨</p><p>正文。</p>")
+    assert "林小雨" in _search(client, "储能")
+    with django_assert_max_num_queries(10) as queries:
+        assert "林小雨" in _search(client, "储能")
+    assert not any("articles_credit" in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_renamed_author_reaches_the_cached_byline(client, write_article, fragments_only):
+    write_article("储能电站投运", "<p>文 | 林小雨</p><p>正文。</p>")
+    assert "林小雨" in _search(client, "储能")
+    author = Author.objects.get(name="林小雨")
+    author.name = "林小雨（特约）"
+    author.save()
+    assert "林小雨（特约）" in _search(client, "储能")
+
+
+def test_new_credits_and_a_new_time_reach_the_cached_byline(client, write_article, fragments_only):
+    article = write_article("储能电站投运", "<p>文 | 林小雨</p><p>正文。</p>")
+    assert "林小雨" in _search(client, "储能")
+    article.body = "<p>文 | 韩梅梅</p><p>正文。</p>"
+    article.published_at = timezone.now() - timedelta(days=3)
+    article_save(article=article)
+    html = _search(client, "储能")
+    assert "韩梅梅" in html  # credited now (a save adds bylines to the credits)
+    shown = timezone.localtime(article.published_at).strftime("%H:%M")
+    assert shown in html
+
+
+def test_bylines_show_writers_only_in_credit_order(client, write_article, fragments_only):
+    article = write_article("储能电站投运", "<p>文 | 林小雨、韩梅梅</p><p>正文。</p>")
+    Credit.objects.create(article=article, author=Author.objects.create(name="李编辑", slug="li"), role="editor")
+    html = _search(client, "储能")
+    assert "李编辑" not in html
+    assert html.index("林小雨") < html.index("韩梅梅")
