@@ -1,12 +1,12 @@
 """The results of the reader's search page: what each shows, made cheaply.
 
-A result's title and passage depend on the query (its words are marked); the rest, the
-byline (the credited writers and the publication time, as ``articles/_byline.html`` renders
-it), depends on the article only and is a cached fragment per article (``search-byline:<pk>``,
-declaring the article's and its writers' keys, so an edit, a new credit or a renamed author
-purges it). The page reads its articles' shown fields only (``selectors.article_search_page``)
-and the writers of those whose byline is not cached, in one query: no model instance per
-credit or author, no template include per result.
+A result's title and passage depend on the query (its words are marked); its link and byline
+(the credited writers and the publication time, as ``articles/_byline.html`` renders it) on
+the article only. The page reads its articles' shown fields only
+(``selectors.article_search_page``) and their writers in one query of three columns, and
+makes the bylines in Python: no model instance per credit or author, no template include and
+no ``reverse()`` per result. (A cached fragment per byline was tried: a cache round trip
+costs what reading the writers does.)
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
 from articles.caching import keys as surrogate
-from articles.caching.fragments import fragments_get, fragments_set
 from articles.models import Article, Author
 from articles.search import ParsedQuery, body_passage, highlight, passage
 from articles.selectors import search_writers
@@ -56,29 +55,15 @@ def byline_html(published_at, writers: list[str]) -> SafeString:
 
 
 def _bylines(articles: list[Article]) -> dict[int, SafeString]:
-    """``{pk: byline}``: from the fragment cache (their keys declared into the page), the
-    others made from one read of their writers, and cached."""
-    names = {article.pk: f"search-byline:{article.pk}" for article in articles}
-    cached = fragments_get(list(names.values()))
-    # Cached bylines were made by ``byline_html``: safe HTML.
-    bylines = {pk: mark_safe(cached[name]) for pk, name in names.items() if name in cached}
-    missing = [article for article in articles if article.pk not in bylines]
-    if not missing:
-        return bylines
-    writers = search_writers(article_ids=[article.pk for article in missing])
-    rendered = {}
-    for article in missing:
-        credited = writers.get(article.pk, [])
-        with surrogate.collecting() as shown:
-            surrogate.declare(
-                surrogate.key_for(Article, article.pk),
-                *(surrogate.key_for(Author, author_id) for author_id, _name in credited),
-            )
-            html = byline_html(article.published_at, [name for _author_id, name in credited])
-        bylines[article.pk] = html
-        rendered[names[article.pk]] = (str(html), shown)
-    fragments_set(rendered)
-    return bylines
+    """``{pk: byline}`` of ``articles``, from one read of their writers; the writers' keys are
+    declared into the page (a renamed author purges it)."""
+    writers = search_writers(article_ids=[article.pk for article in articles])
+    authors = {author_id for credited in writers.values() for author_id, _name in credited}
+    surrogate.declare(*(surrogate.key_for(Author, author_id) for author_id in authors))
+    return {
+        article.pk: byline_html(article.published_at, [name for _id, name in writers.get(article.pk, ())])
+        for article in articles
+    }
 
 
 def search_results(articles: list[Article], query: ParsedQuery) -> list[SearchResult]:
