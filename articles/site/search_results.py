@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from html import escape
 
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
@@ -23,8 +22,6 @@ from articles.models import Article, Author
 from articles.search import ParsedQuery, body_passage, highlight, passage
 from articles.selectors import search_writers
 from articles.templatetags.articles_tags import iso_datetime
-
-_BYLINE_DATE = "Y年n月j日 H:i"
 
 
 class SearchResult:
@@ -46,8 +43,9 @@ def byline_html(published_at, writers: list[str]) -> SafeString:
     """What ``articles/_byline.html`` renders for an article published at ``published_at``
     whose writer credits, in order, name ``writers`` (its trailing newline included)."""
     names = "".join(f'<span class="meta-item">{escape(name)}</span>' for name in writers)
-    # As a template's filter sees it: in the current time zone.
-    shown = escape(date_filter(template_localtime(published_at), _BYLINE_DATE))
+    # As the template's ``date:"Y年n月j日 H:i"`` shows it: in the current time zone.
+    local = template_localtime(published_at)
+    shown = f"{local.year:04d}年{local.month}月{local.day}日 {local.hour:02d}:{local.minute:02d}"
     return mark_safe(  # every piece escaped above
         f'<p class="meta">{names}<time class="meta-item" datetime="{escape(iso_datetime(published_at))}">'
         f"{shown}</time></p>\n"

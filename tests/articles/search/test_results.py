@@ -8,14 +8,16 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.template import Context, Template
 from django.template.loader import get_template
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.models import Author, Credit
+from articles.models import Author, Category, Credit
 from articles.services.articles import article_save
 from articles.site.search_results import byline_html
+from articles.views_search import category_options
 from tests.articles.search.test_page import results
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +25,7 @@ pytestmark = pytest.mark.django_db
 # Names with what HTML escapes, CJK and full-width characters.
 _names = st.text(alphabet=st.sampled_from("苏建勋林小雨ＡＢab <>&\"'|（）·"), min_size=1, max_size=12)
 _times = st.datetimes(
-    min_value=datetime(1999, 1, 1), max_value=datetime(2040, 12, 31), timezones=st.just(UTC)
+    min_value=datetime(1000, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)
 )
 
 
@@ -53,6 +55,35 @@ def test_the_byline_is_what_the_byline_template_renders(published_at, credited):
     expected = get_template("articles/_byline.html").render({"article": article})
     writers = [name for role, name in credited if role == Credit.Role.WRITER]
     assert byline_html(published_at, writers) == expected
+
+
+# The search page's category filter as its template's loop rendered it.
+_OPTIONS_LOOP = Template(
+    '{% for category in categories %}<option value="{{ category.slug }}"'
+    "{% if category.slug == selected %} selected{% endif %}>{{ category.name }}</option>\n"
+    "      {% endfor %}"
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    categories=st.lists(st.tuples(st.sampled_from(["zixun", "ai", "a&b", '"q"', "<x>"]), _names), max_size=6),
+    selected=st.sampled_from(["", "zixun", "ai", "a&b", '"q"', "<x>"]),
+)
+def test_the_category_options_are_what_the_template_loop_rendered(categories, selected):
+    shown = [SimpleNamespace(slug=slug, name=name) for slug, name in categories]
+    expected = _OPTIONS_LOOP.render(Context({"categories": shown, "selected": selected}))
+    assert category_options(shown, selected=selected) == expected
+
+
+def test_the_category_filter_keeps_the_chosen_category(client, write_article):
+    write_article("储能电站投运", categories=["资讯", "深度"])
+    html = _search(client, "储能")
+    assert html.count(" selected>") == 0
+    chosen = Category.objects.get(name="深度")
+    html = client.get(f"/search/?q=储能&category={chosen.slug}").content.decode()
+    assert f'<option value="{chosen.slug}" selected>深度</option>' in html
+    assert html.count(" selected>") == 1
 
 
 def _search(client, text: str) -> str:
