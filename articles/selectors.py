@@ -399,8 +399,7 @@ def article_search_published(*, query: ParsedQuery, filters: ArticleFilters) -> 
 def article_search_page(*, query: ParsedQuery, filters: ArticleFilters) -> SearchResults:
     """``article_search_published`` with only what the reader's search page shows of each
     article (title, excerpt, body for the passage, publication time): a page of results is
-    two queries (ranked ids, articles); their writers come from ``search_writers`` for the
-    bylines that are not cached."""
+    two queries (ranked ids, articles), and one more for their writers (``search_writers``)."""
     queryset = article_list_filtered(filters=filters, with_body=True).only(
         "id", "title", "excerpt", "body", "published_at"
     )
