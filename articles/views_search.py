@@ -23,7 +23,7 @@ from articles.caching import keys
 from articles.search import MAX_QUERY_LENGTH, QueryTooLong, query_parse
 from articles.selectors import ArticleFilters
 from articles.seo import list_meta
-from articles.site.search_results import search_results
+from articles.site.search_results import filter_categories, search_results
 
 # Every query parameter the page reads (``page`` is always part of the cache key).
 PARAMETERS = ["q", "category", "tag", "author", "project", "from", "to"]
@@ -73,9 +73,7 @@ def search_page(request):
     form = SearchForm(request.GET)
     raw = request.GET.get("q", "")
     context = {"form": form, "search_query": raw, "max_length": MAX_QUERY_LENGTH, "results": []}
-    categories = list(selectors.category_list_published())
-    keys.declare_objects(*categories)
-    context["category_options"] = category_options(categories, selected=form.data["category"])
+    context["category_options"] = category_options(filter_categories(), selected=form.data["category"])
     context["meta"] = list_meta(
         title=_("搜索：%(q)s") % {"q": raw} if raw.strip() else _("搜索"),
         description=_("在 %(site)s 搜索文章") % {"site": settings.MASTHEAD_SITE_NAME},

@@ -11,17 +11,56 @@ costs what reading the writers does.)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
+from articles import selectors
+from articles.caching import fragments, store
 from articles.caching import keys as surrogate
-from articles.models import Article, Author
-from articles.search import ParsedQuery, body_passage, highlight, passage
+from articles.models import Article, Author, Category
+from articles.search import SEARCH_KEY, ParsedQuery, body_passage, highlight, passage
 from articles.selectors import search_writers
 from articles.templatetags.articles_tags import iso_datetime
+
+_CATEGORIES_NAME = "articles:search-categories"
+# What changes the categories that have published articles: any article write (the index
+# changes: ``search``), a category's (``sections``), a scheduled article falling due (its
+# lists: ``articles``). Read with the page's snapshot, in the same round trip.
+_CATEGORIES_KEYS = (SEARCH_KEY, surrogate.SECTIONS, surrogate.ARTICLES)
+fragments.PAGE_ENTRIES[_CATEGORIES_NAME] = _CATEGORIES_KEYS
+
+
+@dataclass(frozen=True, slots=True)
+class FilterCategory:
+    pk: int
+    slug: str
+    name: str
+
+
+def filter_categories() -> list[FilterCategory]:
+    """The categories with published articles, by slug, for the search page's category
+    filter (their keys declared into the page): cached (no query), or read once (one query)."""
+    surrogate.declare(*_CATEGORIES_KEYS)
+    entry = fragments.page_entry(_CATEGORIES_NAME)
+    if entry is not None:
+        categories = entry.value
+    else:
+        seq = store.snapshot()  # before the read: a change while reading leaves the entry stale
+        categories = [
+            FilterCategory(pk=category.pk, slug=category.slug, name=category.name)
+            for category in selectors.category_list_published().only("pk", "slug", "name")
+        ]
+        if seq is not None and settings.ARTICLES_FRAGMENT_CACHE_SECONDS > 0:
+            entry = store.Entry(value=categories, seq=seq, keys=_CATEGORIES_KEYS)
+            store.entries_set({_CATEGORIES_NAME: entry}, timeout=settings.ARTICLES_FRAGMENT_CACHE_SECONDS)
+            fragments.page_entry_made(_CATEGORIES_NAME, entry)
+    surrogate.declare(*(surrogate.key_for(Category, category.pk) for category in categories))
+    return categories
 
 
 class SearchResult:

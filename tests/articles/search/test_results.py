@@ -14,7 +14,8 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.models import Author, Category, Credit
+from articles.caching import invalidation
+from articles.models import Article, Author, Category, Credit
 from articles.services.articles import article_save
 from articles.site.search_results import byline_html
 from articles.views_search import category_options
@@ -131,3 +132,31 @@ def test_bylines_show_writers_only_in_credit_order(client, write_article):
     html = _search(client, "储能")
     assert "李编辑" not in html
     assert html.index("林小雨") < html.index("韩梅梅")
+
+
+def test_the_category_filter_follows_new_categories_and_renames(client, write_article, settings):
+    settings.ARTICLES_PAGE_CACHE_SECONDS = 0  # every page rendered: the filter's own entry is cached
+    write_article("储能电站投运", categories=["资讯"])
+    assert ">资讯</option>" in _search(client, "储能")
+    write_article("储能行业报告", categories=["深度"])
+    html = _search(client, "储能")
+    assert ">资讯</option>" in html and ">深度</option>" in html
+    category = Category.objects.get(name="深度")
+    category.name = "深度报道"
+    category.save()
+    assert ">深度报道</option>" in _search(client, "储能")
+
+
+def test_the_category_filter_follows_a_scheduled_article_falling_due(
+    client, write_article, settings, monkeypatch
+):
+    settings.ARTICLES_PAGE_CACHE_SECONDS = 0
+    write_article("储能电站投运", categories=["资讯"])
+    scheduled = write_article("储能行业报告", categories=["深度"], days_ago=-1)  # due tomorrow
+    assert ">深度</option>" not in _search(client, "储能")
+    # Time passes: the row is now due (moved without signals, as the clock would) and this
+    # process's clock is past the moment the cache remembered.
+    Article.objects.filter(pk=scheduled.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    real_clock = invalidation._clock
+    monkeypatch.setattr(invalidation, "_clock", lambda: real_clock() + 2 * 86400)
+    assert ">深度</option>" in _search(client, "储能")
