@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Now, TruncMonth
 from django.shortcuts import get_object_or_404
@@ -393,6 +394,36 @@ def article_search_published(*, query: ParsedQuery, filters: ArticleFilters) -> 
     search table tells which documents are public; the filters, when any, narrow them."""
     queryset = article_list_filtered(filters=filters, with_body=True).prefetch_related(_credits_prefetch())
     return search(query=query, queryset=queryset, public=True, narrowed=filters != ArticleFilters())
+
+
+def article_search_page(*, query: ParsedQuery, filters: ArticleFilters) -> SearchResults:
+    """``article_search_published`` with only what the reader's search page shows of each
+    article (title, excerpt, body for the passage, publication time): a page of results is
+    two queries (ranked ids, articles), and one more for their writers (``search_writers``)."""
+    queryset = article_list_filtered(filters=filters, with_body=True).only(
+        "id", "title", "excerpt", "body", "published_at"
+    )
+    return search(query=query, queryset=queryset, public=True, narrowed=filters != ArticleFilters())
+
+
+def search_writers(*, article_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """``{article_id: [(author_id, name), ...]}``: the writer credits of ``article_ids`` in
+    their order (as a byline shows them). One query, written out: the ORM's compiling of it
+    cost more than the query (about 1 ms of a search page's 30)."""
+    if not article_ids:
+        return {}
+    placeholders = ", ".join(["%s"] * len(article_ids))
+    sql = (
+        f"SELECT c.article_id, c.author_id, a.name FROM {Credit._meta.db_table} c"  # noqa: S608 (names, %s)
+        f" JOIN {Author._meta.db_table} a ON a.id = c.author_id"
+        f' WHERE c.article_id IN ({placeholders}) AND c.role = %s ORDER BY c."order", c.id'
+    )
+    writers: dict[int, list[tuple[int, str]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*article_ids, Credit.Role.WRITER.value])
+        for article_id, author_id, name in cursor.fetchall():
+            writers.setdefault(article_id, []).append((author_id, name))
+    return writers
 
 
 def article_search_all(*, query: ParsedQuery, queryset: QuerySet[Article]) -> SearchResults:

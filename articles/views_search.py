@@ -12,15 +12,18 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from articles import selectors
 from articles.caching import keys
-from articles.search import MAX_QUERY_LENGTH, QueryTooLong, body_passage, highlight, passage, query_parse
+from articles.search import MAX_QUERY_LENGTH, QueryTooLong, query_parse
 from articles.selectors import ArticleFilters
 from articles.seo import list_meta
+from articles.site.search_results import filter_categories, search_results
 
 # Every query parameter the page reads (``page`` is always part of the cache key).
 PARAMETERS = ["q", "category", "tag", "author", "project", "from", "to"]
@@ -62,16 +65,6 @@ class SearchForm(forms.Form):
         )
 
 
-class _Result:
-    """One search result as the template shows it: highlighted title and passage."""
-
-    def __init__(self, article, query) -> None:
-        self.article = article
-        self.title = highlight(article.title, query)
-        best = body_passage(article.body, query)
-        self.passage = best if "<mark>" in best or not article.excerpt else passage(article.excerpt, query)
-
-
 @require_safe
 def search_page(request):
     """``/search/?q=…&category=&tag=&author=&project=&from=&to=&page=``: published articles
@@ -80,8 +73,7 @@ def search_page(request):
     form = SearchForm(request.GET)
     raw = request.GET.get("q", "")
     context = {"form": form, "search_query": raw, "max_length": MAX_QUERY_LENGTH, "results": []}
-    context["categories"] = categories = list(selectors.category_list_published())
-    keys.declare_objects(*categories)
+    context["category_options"] = category_options(filter_categories(), selected=form.data["category"])
     context["meta"] = list_meta(
         title=_("搜索：%(q)s") % {"q": raw} if raw.strip() else _("搜索"),
         description=_("在 %(site)s 搜索文章") % {"site": settings.MASTHEAD_SITE_NAME},
@@ -95,17 +87,30 @@ def search_page(request):
         return render(request, "articles/search.html", context, status=400)
     context["query"] = query
     if not query.is_empty:
-        found = selectors.article_search_published(query=query, filters=form.filters())
+        found = selectors.article_search_page(query=query, filters=form.filters())
         page = Paginator(found, settings.ARTICLES_PAGE_SIZE).get_page(request.GET.get("page"))
         keys.declare_objects(*page.object_list)
         context.update(
             page_obj=page,
             total=page.paginator.count,
             capped=found.capped,
-            results=[_Result(article, query) for article in page.object_list],
+            results=search_results(page.object_list, query),
             page_query=_page_query(request),
         )
     return render(request, "articles/search.html", context)
+
+
+def category_options(categories, *, selected: str) -> SafeString:
+    """The category filter's ``<option>`` elements (``selected``: the slug of the chosen one),
+    the same HTML as the template's loop over the categories made, for a tenth of its cost."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>\n      ',
+        (
+            (category.slug, " selected" if category.slug == selected else "", category.name)
+            for category in categories
+        ),
+    )
 
 
 def _page_query(request) -> str:

@@ -8,7 +8,9 @@ mapped back to the original characters, so ``iphone`` marks ``iPhone`` and ``視
 
 from __future__ import annotations
 
-from django.utils.html import escape, format_html
+from html import escape as html_escape
+
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.search.query import ParsedQuery
@@ -36,25 +38,25 @@ def _spans(text: str, query: ParsedQuery) -> list[tuple[int, int]]:
         start = normalised.find(term)
         while start != -1:
             end = start + len(term)
-            if not any(taken[start:end]):
-                for index in range(start, end):
-                    taken[index] = True
+            if True not in taken[start:end]:
+                taken[start:end] = [True] * (end - start)
                 spans.append((origins[start], origins[end - 1] + 1))
             start = normalised.find(term, end)
     return sorted(spans)
 
 
 def _marked(text: str, spans: list[tuple[int, int]], offset: int = 0) -> SafeString:
-    # Every piece of text escaped (``escape``, as ``format_html`` would), the marks around.
+    # Every piece of text escaped (``html.escape``, which Django's ``escape`` wraps, without
+    # its lazy-string wrapper per piece), the marks around.
     pieces: list[str] = []
     position = offset
     for start, end in spans:
         if start < position:
             continue
-        pieces.append(escape(text[position:start]))
-        pieces.append(f"<mark>{escape(text[start:end])}</mark>")
+        pieces.append(html_escape(text[position:start]))
+        pieces.append(f"<mark>{html_escape(text[start:end])}</mark>")
         position = end
-    pieces.append(escape(text[position:]))
+    pieces.append(html_escape(text[position:]))
     return mark_safe("".join(pieces))
 
 
