@@ -156,16 +156,20 @@ def draw_queries() -> list[str]:
     from articles.search.text import normalize, query_tokens
 
     rng = random.Random(9)  # noqa: S311 (a fixed sample, not a secret)
-    titles = list(Article.objects.published().values_list("title", flat=True).distinct()[:5000])
+    # Everything drawn from is in a fixed order, so the same database gives the same queries
+    # in every run (the rows' physical order changes with each rebuild and VACUUM).
+    titles = list(
+        Article.objects.published().order_by("title").values_list("title", flat=True).distinct()[:5000]
+    )
     words = Counter(
         word
         for title in titles
         for word in query_tokens(normalize(title))
         if len(word) >= 2 and not word.isdigit()
     )
-    ranked = [word for word, _count in words.most_common()]
+    ranked = [word for word, _count in sorted(words.items(), key=lambda item: (-item[1], item[0]))]
     common, rare = ranked[: len(ranked) // 10] or ranked, ranked[len(ranked) // 2 :] or ranked
-    projects = list(Project.objects.values_list("name", flat=True))
+    projects = list(Project.objects.order_by("name").values_list("name", flat=True))
     queries = []
     for n in range(QUERIES):
         kind = n % 5
