@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Now, TruncMonth
 from django.shortcuts import get_object_or_404
@@ -40,11 +39,10 @@ from articles.public_names import (  # noqa: F401  (selectors re-exported: one p
     tag_get_published,
     tag_list_published,
 )
-from articles.search import ParsedQuery, SearchResults, search
 from articles.services.workflow import user_can_publish
 
 
-def _credits_prefetch() -> Prefetch:
+def credits_prefetch() -> Prefetch:
     return Prefetch("credits", queryset=Credit.objects.select_related("author").order_by("order", "id"))
 
 
@@ -53,7 +51,7 @@ def article_list_published() -> QuerySet[Article]:
     return (
         Article.objects.published()
         .defer("body", "extra")
-        .prefetch_related(_credits_prefetch(), "renditions")
+        .prefetch_related(credits_prefetch(), "renditions")
         .order_by("-published_at", "-id")
     )
 
@@ -112,7 +110,7 @@ def article_with_relations(
     wanted = set(relations)
     lookups: list = []
     if "credits" in wanted:
-        lookups.append(_credits_prefetch())
+        lookups.append(credits_prefetch())
     if "categories" in wanted:
         # Through the link table, in the order the categories were given (an editor's order,
         # Hexo's outermost first), not alphabetically: the first one is the article's section.
@@ -385,47 +383,3 @@ def article_id_for_legacy_url(*, path: str) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
-
-
-def article_search_published(*, query: ParsedQuery, filters: ArticleFilters) -> SearchResults:
-    """Published, due articles matching ``query`` and ``filters``, best first
-    (``articles.search``), with what a search result shows (credits, body for the passage).
-    Counting is one query; a page of results three (ranked ids, articles, credits). The
-    search table tells which documents are public; the filters, when any, narrow them."""
-    queryset = article_list_filtered(filters=filters, with_body=True).prefetch_related(_credits_prefetch())
-    return search(query=query, queryset=queryset, public=True, narrowed=filters != ArticleFilters())
-
-
-def article_search_page(*, query: ParsedQuery, filters: ArticleFilters) -> SearchResults:
-    """``article_search_published`` with only what the reader's search page shows of each
-    article (title, excerpt, body for the passage, publication time): a page of results is
-    two queries (ranked ids, articles), and one more for their writers (``search_writers``)."""
-    queryset = article_list_filtered(filters=filters, with_body=True).only(
-        "id", "title", "excerpt", "body", "published_at"
-    )
-    return search(query=query, queryset=queryset, public=True, narrowed=filters != ArticleFilters())
-
-
-def search_writers(*, article_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
-    """``{article_id: [(author_id, name), ...]}``: the writer credits of ``article_ids`` in
-    their order (as a byline shows them). One query, written out: the ORM's compiling of it
-    cost more than the query (about 1 ms of a search page's 30)."""
-    if not article_ids:
-        return {}
-    placeholders = ", ".join(["%s"] * len(article_ids))
-    sql = (
-        f"SELECT c.article_id, c.author_id, a.name FROM {Credit._meta.db_table} c"  # noqa: S608 (names, %s)
-        f" JOIN {Author._meta.db_table} a ON a.id = c.author_id"
-        f' WHERE c.article_id IN ({placeholders}) AND c.role = %s ORDER BY c."order", c.id'
-    )
-    writers: dict[int, list[tuple[int, str]]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*article_ids, Credit.Role.WRITER.value])
-        for article_id, author_id, name in cursor.fetchall():
-            writers.setdefault(article_id, []).append((author_id, name))
-    return writers
-
-
-def article_search_all(*, query: ParsedQuery, queryset: QuerySet[Article]) -> SearchResults:
-    """Any article of ``queryset`` (staff: drafts included) matching ``query``, best first."""
-    return search(query=query, queryset=queryset)

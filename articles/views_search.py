@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from articles import selectors
+from articles import search_selectors
 from articles.caching import keys
 from articles.search import MAX_QUERY_LENGTH, QueryTooLong, query_parse
 from articles.selectors import ArticleFilters
@@ -87,7 +87,7 @@ def search_page(request):
         return render(request, "articles/search.html", context, status=400)
     context["query"] = query
     if not query.is_empty:
-        found = selectors.article_search_page(query=query, filters=form.filters())
+        found = search_selectors.article_search_page(query=query, filters=form.filters())
         page = Paginator(found, settings.ARTICLES_PAGE_SIZE).get_page(request.GET.get("page"))
         keys.declare_objects(*page.object_list)
         context.update(

@@ -208,7 +208,7 @@ def main() -> int:
     from django.test import Client
     from django.test.utils import override_settings, setup_test_environment
 
-    from articles import selectors
+    from articles import search_selectors, selectors
     from articles.search import documents_rebuild, query_parse
     from articles.services.importing.parsing import default_workers
 
@@ -233,7 +233,7 @@ def main() -> int:
         filters = selectors.ArticleFilters()
 
         def query_alone(text: str) -> None:
-            found = selectors.article_search_published(query=query_parse(text), filters=filters)
+            found = search_selectors.article_search_published(query=query_parse(text), filters=filters)
             found.count()
             list(found[:20])
 

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from articles import selectors
+from articles import search_selectors
 from articles.admin import editor_views
 from articles.admin.article_parts import (
     CreditInline,
@@ -133,7 +133,7 @@ class ArticleAdmin(VersionAdmin):
         except QueryTooLong as error:
             self.message_user(request, str(error), messages.WARNING)
             return queryset.none(), False
-        ids = selectors.article_search_all(query=query, queryset=queryset).ids(
+        ids = search_selectors.article_search_all(query=query, queryset=queryset).ids(
             offset=0, limit=ADMIN_SEARCH_RESULTS
         )
         if not ids:

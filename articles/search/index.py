@@ -33,7 +33,6 @@ class DocumentNames:
     projects: list[str] = field(default_factory=list)
 
 
-_Names = DocumentNames  # its earlier name
 
 
 def _names(ids: list[int]) -> dict[int, DocumentNames]:
@@ -144,29 +143,10 @@ def document_values(
     )
 
 
-def document_build(
-    *,
-    article_id: int,
-    title: str = "",
-    excerpt: str = "",
-    body_html: str = "",
-    names: DocumentNames,
-    published_at=None,
-    public: bool,
-    text: DocumentText | None = None,
-) -> SearchDocument:
-    """The ``SearchDocument`` of one article, of ``document_values`` (same arguments)."""
-    values = document_values(
-        article_id=article_id,
-        title=title,
-        excerpt=excerpt,
-        body_html=body_html,
-        names=names,
-        published_at=published_at,
-        public=public,
-        text=text,
-    )
-    return SearchDocument(**values._asdict())
+def document_build(**arguments) -> SearchDocument:
+    """The ``SearchDocument`` of one article: ``document_values(**arguments)`` as a model
+    instance (same keyword arguments)."""
+    return SearchDocument(**document_values(**arguments)._asdict())
 
 
 class ArticleHeld(NamedTuple):

@@ -3,7 +3,7 @@
 A result's title and passage depend on the query (its words are marked); its link and byline
 (the credited writers and the publication time, as ``articles/_byline.html`` renders it) on
 the article only. The page reads its articles' shown fields only
-(``selectors.article_search_page``) and their writers in one query of three columns, and
+(``search_selectors.article_search_page``) and their writers in one query of three columns, and
 makes the bylines in Python: no model instance per credit or author, no template include and
 no ``reverse()`` per result. (A cached fragment per byline was tried: a cache round trip
 costs what reading the writers does.)
@@ -24,7 +24,7 @@ from articles.caching import fragments, store
 from articles.caching import keys as surrogate
 from articles.models import Article, Author, Category
 from articles.search import SEARCH_KEY, ParsedQuery, body_passage, highlight, passage
-from articles.selectors import search_writers
+from articles.search_selectors import search_writers
 from articles.templatetags.articles_tags import iso_datetime
 
 _CATEGORIES_NAME = "articles:search-categories"
@@ -104,7 +104,7 @@ def _bylines(articles: list[Article]) -> dict[int, SafeString]:
 
 
 def search_results(articles: list[Article], query: ParsedQuery) -> list[SearchResult]:
-    """The results showing ``articles`` (a page of ``selectors.article_search_page``) for
+    """The results showing ``articles`` (a page of ``search_selectors.article_search_page``) for
     ``query``, in their order."""
     if not articles:
         return []

@@ -16,7 +16,7 @@ from articles.models import Article, CategorizedArticle, Project, ProjectMention
 from articles.services.articles import article_save
 from articles.services.importing import posts_import
 from articles.services.revisions import article_restore
-from articles.services.writes import version_data
+from articles.services.versions import version_data
 from articles.webhooks.models import EventKind, WebhookEndpoint, WebhookEvent
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router
 from ninja.errors import HttpError
 
-from articles import selectors
+from articles import search_selectors, selectors
 from articles.api import schemas
 from articles.api.caching import cached_json
 from articles.api.pagination import CursorError, Page
@@ -63,7 +63,7 @@ def article_search(request: HttpRequest, params: Query[SearchParams]) -> HttpRes
 
     def build() -> dict:
         filters = params.filters()
-        found = selectors.article_search_published(query=query, filters=filters)
+        found = search_selectors.article_search_published(query=query, filters=filters)
         limit = params.page_size()
         ids = found.ids(offset=offset, limit=limit + 1)
         queryset = selectors.article_with_relations(

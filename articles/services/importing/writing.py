@@ -32,11 +32,11 @@ from articles.services.importing.identity import (
 )
 from articles.services.importing.reading import LegacyPost
 from articles.services.importing.results import ImportResult
+from articles.services.versions import revisions_record
 from articles.services.writes import (
     ArticleWrite,
     derived_after_write,
     events_record,
-    revisions_record,
     rows_insert,
     version_next,
 )

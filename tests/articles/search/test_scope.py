@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles import selectors
+from articles import search_selectors
 from articles.models import Article
 from articles.search import engine, query_parse
 from articles.search.models import SearchDocument
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def reader(text: str, filters: ArticleFilters | None = None) -> tuple[int, list[str]]:
     """What a reader's search says: its count (the search table only) and the titles shown."""
-    found = selectors.article_search_published(query=query_parse(text), filters=filters or ArticleFilters())
+    found = search_selectors.article_search_published(query=query_parse(text), filters=filters or ArticleFilters())
     return found.count(), [article.title for article in found[:10]]
 
 
