@@ -33,8 +33,6 @@ class DocumentNames:
     projects: list[str] = field(default_factory=list)
 
 
-
-
 def _names(ids: list[int]) -> dict[int, DocumentNames]:
     from articles.models import CategorizedArticle, Credit, ProjectMention, TaggedArticle
 
