@@ -47,7 +47,7 @@ _TSQUERY = "to_tsquery('simple'::regconfig, %s)"
 # common word over 100,000 articles); it never is. Each search statement runs with
 # sequential scans off, for itself only (the implicit transaction of a multi-statement
 # string, or reset after it inside a caller's transaction).
-# A large answer's ranking also runs with (plain) index scans off: the newest matches are
+# A large answer's ranking and the count also run with (plain) index scans off: the newest matches are
 # to be found through bitmaps of the tsv GIN and the publication-time index, never by
 # walking that index and testing each document's tsvector (thousands read from TOAST).
 _PLANS = ("enable_seqscan",)
@@ -236,7 +236,11 @@ def count(query: ParsedQuery, scope: Scope, *, limit: int) -> tuple[int, int]:
         SELECT w.n, CASE WHEN w.n >= %s THEN 0 ELSE {others} END
         FROM (SELECT count(*) AS n FROM ({words} LIMIT %s) w) w
     """
-    ((word_count, other_count),) = _rows(sql, [limit, *other_params, *word_params, limit])
+    # Bitmaps only: with plain index scans allowed, a common word is counted by walking the
+    # publication-time index and testing each document's tsvector (17 ms for 1,001 hits of
+    # `数据` among 100,000 articles, against 6 ms from the GIN bitmap).
+    params = [limit, *other_params, *word_params, limit]
+    ((word_count, other_count),) = _rows(sql, params, plans=_BITMAP_PLANS)
     return min(word_count + other_count, limit), word_count
 
 
