@@ -260,7 +260,6 @@ def _documents_write(
         work = [(pk, "", "", "", held[pk].published_at, held[pk].status, held[pk].names) for pk in ids]
     else:
         work, _read_at = _work(ids, text=False) if all(pk in prebuilt for pk in ids) else _work(ids)
-
     search_backend = backend()
     _store(ids, [_build((*item, prebuilt.get(item[0])), search_backend) for item in work])
 

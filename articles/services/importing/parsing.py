@@ -127,8 +127,8 @@ def _jobs_parse(jobs: list[ParseJob], index: bool = False, words: Sequence[str] 
 
 
 def chunks_split(jobs: list[ParseJob], workers: int) -> list[list[ParseJob]]:
-    """``jobs`` in order, in chunks of at most ``CHUNK``, smaller towards the end (each about an
-    eighth of what is left for two workers, at least ``MIN_CHUNK``): the next batch is sent once
+    """``jobs`` in order, in chunks of at most ``CHUNK``, smaller towards the end (each what is
+    left divided by twice the workers, at least ``MIN_CHUNK``): the next batch is sent once
     this one is parsed, so while one worker parses a batch's last chunk the others wait for it.
     Small last chunks keep that wait short."""
     chunks, start = [], 0
