@@ -28,7 +28,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import BooleanField, CharField, Field, ForeignKey, IntegerField, Model, TextField
+from django.db.models.fields import AutoFieldMixin
 from django.db.models.functions import Lower
 from django.utils import timezone
 from taggit.models import ItemBase, TagBase
@@ -63,13 +66,47 @@ class ArticleWrite:
     search_text: DocumentText | None = None  # its search text when already built (the importer)
 
 
+# Fields whose ``get_prep_value`` gives back a value of exactly this type (or None) unchanged.
+_PREPARED_AS_IS = {
+    CharField.get_prep_value: str,
+    TextField.get_prep_value: str,
+    IntegerField.get_prep_value: int,
+    BooleanField.get_prep_value: bool,
+}
+
+
+def _sent_as_is(field: Field, connection: BaseDatabaseWrapper) -> type | None:
+    """The type of value ``field`` sends to the database unchanged (``pre_save`` reads the
+    attribute, ``get_db_prep_save`` returns a value of exactly that type, or None, as it is);
+    None when it may change any value. A foreign key to an auto field sends its id as it is."""
+    kind = type(field)
+    if kind.pre_save is not Field.pre_save:
+        return None
+    if isinstance(field, ForeignKey):
+        target, target_kind = field.target_field, type(field.target_field)
+        as_is = (
+            kind.get_db_prep_save is ForeignKey.get_db_prep_save
+            and isinstance(target, AutoFieldMixin)
+            and target_kind.get_db_prep_save is AutoFieldMixin.get_db_prep_save
+            and target_kind.get_db_prep_value is AutoFieldMixin.get_db_prep_value
+            and type(connection.ops).validate_autopk_value is BaseDatabaseOperations.validate_autopk_value
+        )
+        return _PREPARED_AS_IS.get(target_kind.get_prep_value) if as_is else None
+    if kind.get_db_prep_save is not Field.get_db_prep_save:
+        return None
+    if kind.get_db_prep_value is not Field.get_db_prep_value:  # e.g. integers, adapted on PostgreSQL
+        return None
+    return _PREPARED_AS_IS.get(kind.get_prep_value)
+
+
 def rows_insert(objs: list[Model]) -> list[Model]:
     """Insert new ``objs`` (one model, no pk yet) as ``bulk_create`` does (fields' ``pre_save``
     and database values, no signals, pks set from ``RETURNING``), in multi-row statements.
 
     For the importer's batches: ``bulk_create`` compiles every value through the SQL
     compiler's generic path, which cost more than the writes themselves for the ~30 fields of
-    10,000 articles; this asks each field for its value only."""
+    10,000 articles; this asks each field for its value only, and not even that for the text,
+    number and flag values fields send as they are (``_sent_as_is``)."""
     if not objs:
         return objs
     model = type(objs[0])
@@ -77,6 +114,7 @@ def rows_insert(objs: list[Model]) -> list[Model]:
     database = router.db_for_write(model)
     connection = connections[database]
     fields = [f for f in meta.concrete_fields if not f.generated and f is not meta.auto_field]
+    plan = [(f, f.attname, _sent_as_is(f, connection)) for f in fields]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -84,7 +122,13 @@ def rows_insert(objs: list[Model]) -> list[Model]:
     with connection.cursor() as cursor:
         for start in range(0, len(objs), size):
             chunk = objs[start : start + size]
-            params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in chunk for f in fields]
+            params = []
+            for obj in chunk:
+                for f, attname, as_is in plan:
+                    value = getattr(obj, attname) if as_is else None
+                    if as_is is None or (value is not None and type(value) is not as_is):
+                        value = f.get_db_prep_save(f.pre_save(obj, True), connection)
+                    params.append(value)
             cursor.execute(
                 f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608 (names from the model)
                 f"{', '.join([row_sql] * len(chunk))} RETURNING {quote(meta.pk.column)}",
@@ -183,11 +227,14 @@ def labels_write(*, writes: list[ArticleWrite], replaced: list[int]) -> list[Ite
     return written
 
 
-def credits_derive(*, writes: list[ArticleWrite], replaced: list[int]) -> list[Credit]:
+def credits_derive(
+    *, writes: list[ArticleWrite], replaced: list[int], created: Iterable[int] = ()
+) -> list[Credit]:
     """Credits from each write's bylines, after the ones its article keeps (duplicates skipped).
 
-    ``replaced``: articles rewritten from their source, which keep none. Two queries plus the
-    authors' however many articles (one for the kept credits, one insert)."""
+    ``replaced``: articles rewritten from their source, which keep none; ``created``: new
+    articles, which have none. Two queries plus the authors' however many articles (one for
+    the kept credits, unless every article keeps none, one insert)."""
     if replaced:
         Credit.objects.filter(article_id__in=replaced).delete()
     writes = [w for w in writes if w.bylines]
@@ -195,10 +242,13 @@ def credits_derive(*, writes: list[ArticleWrite], replaced: list[int]) -> list[C
         return []
     authors = authors_get_or_create(names=[b.name for w in writes for b in w.bylines])
     kept: dict[int, set[tuple[int, str]]] = {}
-    for article_id, author_id, role in Credit.objects.filter(
-        article_id__in=[w.article.pk for w in writes]
-    ).values_list("article_id", "author_id", "role"):
-        kept.setdefault(article_id, set()).add((author_id, role))
+    fresh = {*replaced, *created}
+    keeping = [w.article.pk for w in writes if w.article.pk not in fresh]
+    if keeping:
+        for article_id, author_id, role in Credit.objects.filter(article_id__in=keeping).values_list(
+            "article_id", "author_id", "role"
+        ):
+            kept.setdefault(article_id, set()).add((author_id, role))
     rows = []
     by_pk = {author.pk: author for author in authors.values()}
     for write in writes:
@@ -211,10 +261,14 @@ def credits_derive(*, writes: list[ArticleWrite], replaced: list[int]) -> list[C
     return rows_insert(rows)
 
 
-def mentions_write(*, writes: list[ArticleWrite]) -> list[ProjectMention]:
+def mentions_write(*, writes: list[ArticleWrite], created: Iterable[int] = ()) -> list[ProjectMention]:
     """Make each write's article's mentions exactly its ``links``; upsert the projects, for the
-    whole batch at once (``projects_upsert_many``). Four queries at most."""
-    ProjectMention.objects.filter(article_id__in=[w.article.pk for w in writes if w.article.pk]).delete()
+    whole batch at once (``projects_upsert_many``). ``created``: new articles, which have no
+    mentions to delete. Four queries at most."""
+    created = set(created)
+    stale = [w.article.pk for w in writes if w.article.pk and w.article.pk not in created]
+    if stale:
+        ProjectMention.objects.filter(article_id__in=stale).delete()
     # Oldest first, so a project ends up named as its newest mention describes it.
     dated = [w for w in writes if w.links]
     epoch = datetime.min.replace(tzinfo=timezone.get_current_timezone())
@@ -246,6 +300,7 @@ def derived_after_write(
 
     Returns the credits, categories and tags rows it wrote, by article (what
     ``revisions_record`` follows): all an article has when it is new or in ``replaced``."""
+    created = set(created)
     labels = labels_write(writes=writes, replaced=replaced)
     # Links written just now carry their dates; those an article kept are brought in step.
     rewritten = {*replaced, *created}
@@ -254,8 +309,8 @@ def derived_after_write(
         for w in writes
         if w.categories is None or w.tags is None or w.article.pk not in rewritten
     )
-    credits = credits_derive(writes=writes, replaced=replaced)
-    mentions = mentions_write(writes=writes)
+    credits = credits_derive(writes=writes, replaced=replaced, created=created)
+    mentions = mentions_write(writes=writes, created=created)
     documents_update(
         [write.article.pk for write in writes],
         purge=purge_search,

@@ -234,3 +234,29 @@ def test_rows_insert_stores_what_bulk_create_stores(write_post):
     )
     assert [row.pk for row in links] == sorted(row.pk for row in links)
     assert TaggedArticle.objects.filter(pk__in=[row.pk for row in links], name="Ai").count() == 2
+
+
+def test_rows_insert_sends_as_is_only_what_the_fields_would_send_unchanged(write_post):
+    from django.db import connection
+
+    from articles.models import ProjectMention, TaggedArticle
+    from articles.services.writes import _sent_as_is
+
+    article = imported(write_post)
+    credit = article.credits.first()
+    rows = [article, credit, TaggedArticle.objects.filter(content_object=article).first()]
+    rows.append(ProjectMention(article=article, project_id=1, refer_type="2", href="h", anchor_text="a"))
+    sent = {}
+    for row in rows:
+        for field in type(row)._meta.concrete_fields:
+            as_is = _sent_as_is(field, connection)
+            if as_is is not None:
+                value = getattr(row, field.attname)
+                prepared = field.get_db_prep_save(field.pre_save(row, True), connection)
+                assert prepared == value and type(prepared) is type(value), field
+                sent[f"{type(row).__name__}.{field.name}"] = as_is
+    # Text, flags and foreign keys go as they are; dates, numbers and JSON through their fields.
+    assert sent["Article.title"] is str and sent["Article.comments_enabled"] is bool
+    assert sent["Credit.article"] is int and sent["TaggedArticle.tag"] is int
+    assert "Article.published_at" not in sent and "Article.extra" not in sent
+    assert "Article.version" not in sent and "Credit.order" not in sent
