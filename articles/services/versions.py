@@ -5,8 +5,9 @@ statements for any number of articles (the importer writes ~40,000 versions per 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
+from datetime import date, datetime, time
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
@@ -46,12 +47,11 @@ def _serializable_fields(model: type[Model]) -> list[tuple[str, str | None, bool
     return plan
 
 
-def _field_value(obj: Model, attname: str | None, as_str: bool, field: Field) -> object:
-    # As django.core.serializers.python does: primitives as they are, the rest as text.
-    value = getattr(obj, attname) if attname else field.value_from_object(obj)
-    if is_protected_type(value) or (as_str and type(value) is str):
-        return value
-    return field.value_to_string(obj)
+# What django.core.serializers.python keeps as it is (``is_protected_type``), by exact type:
+# most values, checked without the isinstance() chain.
+_PROTECTED = frozenset({type(None), bool, int, float, Decimal, datetime, date, time})
+# json.dumps(cls=DjangoJSONEncoder, ensure_ascii=False) makes an encoder per call; it keeps no state.
+_ENCODER = DjangoJSONEncoder(ensure_ascii=False)
 
 
 def version_data(objects: Iterable[Model]) -> list[str]:
@@ -70,14 +70,20 @@ def version_data(objects: Iterable[Model]) -> list[str]:
         if fields is None:
             data.append(serializers.serialize("json", [obj]))
             continue
-        pk = obj._meta.pk
-        dumped = {
-            "model": str(obj._meta),
-            "pk": _field_value(obj, None, False, pk),
-            "fields": {name: _field_value(obj, *plan) for name, *plan in fields},
-        }
+        dumped_fields = {}
+        for name, attname, as_str, model_field in fields:
+            # As django.core.serializers.python does: primitives as they are, the rest as text.
+            value = getattr(obj, attname) if attname else model_field.value_from_object(obj)
+            kind = type(value)
+            if not (kind in _PROTECTED or (as_str and kind is str) or is_protected_type(value)):
+                value = model_field.value_to_string(obj)
+            dumped_fields[name] = value
+        pk = obj._meta.pk.value_from_object(obj)
+        if not is_protected_type(pk):
+            pk = obj._meta.pk.value_to_string(obj)
+        dumped = {"model": str(obj._meta), "pk": pk, "fields": dumped_fields}
         # The json serializer writes a list, with ", " between items and a newline after it.
-        data.append(json.dumps([dumped], cls=DjangoJSONEncoder, ensure_ascii=False) + "\n")
+        data.append(_ENCODER.encode([dumped]) + "\n")
     return data
 
 
