@@ -91,6 +91,34 @@ def test_large_answers_rank_as_small_ones(write_article, monkeypatch, large_answ
     assert staff[0] == ["物流 仓储 两个词", "日常报道第1篇"]
 
 
+@pytest.mark.parametrize("large_answer", [1000, 0])
+def test_large_answers_of_two_words_find_their_title_and_project_hits(write_article, monkeypatch, large_answer):
+    """A large answer's title and project hits of several words (PostgreSQL: all of them in
+    the title or projects, or a project naming one and the article holding the others) are
+    the ones a small answer ranks first; a project naming one word of an article without the
+    other, or a title holding one word of two, earns nothing."""
+    from articles.search.backends import postgresql
+
+    _common_word_archive(write_article)
+    write_article("仓储新规", f"<p>{anchor('7001', '物流')}的仓储。</p>", days_ago=45)
+    write_article("物流与配送", "<p>讲仓储的正文。</p>", days_ago=1.5)
+    write_article("物流仓储一体化", "<p>正文。</p>", days_ago=60)
+    write_article("只提项目", f"<p>{anchor('7001', '物流')}。</p>", days_ago=0.5)
+
+    def ranked() -> list[str]:
+        found = search(query=query_parse("物流 仓储"), queryset=Article.objects.published())
+        found.count()
+        return [article.title for start in range(0, 9, 2) for article in found[start : start + 2]]
+
+    monkeypatch.setattr(postgresql, "LARGE_ANSWER", 10**6)
+    whole = ranked()
+    monkeypatch.setattr(postgresql, "LARGE_ANSWER", large_answer)
+    assert ranked() == whole
+    # Both words in the title (+4), the project naming one word (+2), then the other hits.
+    assert whole[:2] == ["物流仓储一体化", "仓储新规"]
+    assert set(whole[2:]) == {"物流与配送", *(f"日常报道第{day}篇" for day in range(1, 5))}
+
+
 @pytest.mark.parametrize("windows", [(0.2, 0.5), (0.02, 0.16), (0.0, 1.0)])
 def test_large_answers_found_through_windows_of_recent_documents_rank_as_small_ones(
     write_article, monkeypatch, windows
