@@ -19,6 +19,7 @@ do not fill the page.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import pairwise
@@ -265,6 +266,34 @@ def _cheap(tokens: tuple[str, ...]) -> tuple[str, list]:
     return sql, [*tokens, *tokens]
 
 
+# The publication times' histogram, as the last ANALYZE left it in pg_stats, places the
+# windows' edges: read once every this many seconds per process and database, and passed to
+# each ranking as a constant (reading pg_stats in the statement cost a large answer 1 ms of
+# its 9, mostly planning the view). Edges make a search faster or slower, never different, so
+# stale ones are harmless.
+_BOUNDS_SECONDS = 600
+_bounds: dict[str, tuple[float, list | None]] = {}
+
+
+def _publication_bounds() -> list | None:
+    """The histogram bounds of the search table's ``published_at`` (None before any ANALYZE),
+    at most ``_BOUNDS_SECONDS`` old: one query when they are older, none otherwise."""
+    database = connection.settings_dict["NAME"]
+    read_at, bounds = _bounds.get(database, (None, None))
+    now = time.monotonic()
+    if read_at is None or now - read_at > _BOUNDS_SECONDS:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT histogram_bounds::text::timestamptz[] FROM pg_stats"
+                " WHERE schemaname = current_schema() AND tablename = 'articles_searchdocument'"
+                " AND attname = 'published_at'"
+            )
+            row = cursor.fetchone()
+        bounds = row[0] if row else None
+        _bounds[database] = (now, bounds)
+    return bounds
+
+
 def _candidates(query: ParsedQuery, scope: Scope, *, needed: int) -> tuple[str, list]:
     """SQL for ``(article_id, word_hit, published_at, cheap)`` of the word hits that can be
     among the first ``needed`` of the ranking: the ``needed`` best of those that score title
@@ -303,7 +332,7 @@ def _candidates(query: ParsedQuery, scope: Scope, *, needed: int) -> tuple[str, 
     other_params = [*cheap_params, *other_params, *tokens, *tokens]
     newest_first = "ORDER BY d.published_at DESC NULLS LAST, d.article_id DESC LIMIT (SELECT n FROM room)"
     # The window edges: the publication times above which lie about that share of the
-    # documents (the column's histogram, from the last ANALYZE; none yet: one window, all).
+    # documents (the column's histogram; none yet: one window, all).
     edges = [
         "(SELECT COALESCE(b[greatest(1, array_length(b, 1) - round((array_length(b, 1) - 1) * %s)::int)],"
         " '-infinity') FROM bounds)"
@@ -322,16 +351,12 @@ def _candidates(query: ParsedQuery, scope: Scope, *, needed: int) -> tuple[str, 
             ORDER BY cheap DESC, d.published_at DESC NULLS LAST, d.article_id DESC LIMIT %s
         ),
         room AS MATERIALIZED (SELECT %s - count(*) AS n FROM heads),
-        bounds AS MATERIALIZED (
-            SELECT histogram_bounds::text::timestamptz[] AS b FROM pg_stats
-            WHERE schemaname = current_schema() AND tablename = 'articles_searchdocument'
-            AND attname = 'published_at'
-        )
+        bounds AS MATERIALIZED (SELECT %s::timestamptz[] AS b)
         SELECT * FROM heads
         UNION ALL
         (SELECT * FROM ({newest}) newest LIMIT (SELECT n FROM room))
     """
-    params = [*cheap_params, *head_params, *tokens, *tokens, needed, needed]
+    params = [*cheap_params, *head_params, *tokens, *tokens, needed, needed, _publication_bounds()]
     for window_param in window_params:
         params += [*other_params, *window_param]
     return sql, params
