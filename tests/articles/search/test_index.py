@@ -201,6 +201,7 @@ def test_a_full_rebuild_outside_a_transaction_leaves_every_index_in_place(write_
             "articles_searchdocument_tsv",
             "articles_searchdocument_plain_trgm",
             "articles_searchdocument_head",
+            "articles_searchdocument_projects",
             "articles_searchdocument_public_recent",
         } <= names
 

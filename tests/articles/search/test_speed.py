@@ -62,7 +62,7 @@ def test_the_page_shows_a_capped_count_and_pages_within_the_cap(client, write_ar
     assert "找到 7 篇文章" in client.get("/search/?q=物流&page=1").content.decode()
 
 
-@pytest.mark.parametrize("large_answer", [1000, 2, 0])
+@pytest.mark.parametrize("large_answer", [1000, 6, 3])
 def test_large_answers_rank_as_small_ones(write_article, monkeypatch, large_answer):
     """PostgreSQL ranks an answer of more than LARGE_ANSWER word hits from its candidates
     (title and project hits, then the newest): the same order, page after page."""
@@ -89,6 +89,34 @@ def test_large_answers_rank_as_small_ones(write_article, monkeypatch, large_answ
     staff = ranked("物流 仓储", Article.objects.all(), 2)
     assert staff == whole_staff
     assert staff[0] == ["物流 仓储 两个词", "日常报道第1篇"]
+
+
+@pytest.mark.parametrize("large_answer", [1000, 6, 2])
+def test_large_answers_of_two_words_find_their_title_and_project_hits(write_article, monkeypatch, large_answer):
+    """A large answer's title and project hits of several words (PostgreSQL: all of them in
+    the title or projects, or a project naming one and the article holding the others) are
+    the ones a small answer ranks first; a project naming one word of an article without the
+    other, or a title holding one word of two, earns nothing."""
+    from articles.search.backends import postgresql
+
+    _common_word_archive(write_article)
+    write_article("仓储新规", f"<p>{anchor('7001', '物流')}的仓储。</p>", days_ago=45)
+    write_article("物流与配送", "<p>讲仓储的正文。</p>", days_ago=1.5)
+    write_article("物流仓储一体化", "<p>正文。</p>", days_ago=60)
+    write_article("只提项目", f"<p>{anchor('7001', '物流')}。</p>", days_ago=0.5)
+
+    def ranked() -> list[str]:
+        found = search(query=query_parse("物流 仓储"), queryset=Article.objects.published())
+        found.count()
+        return [article.title for start in range(0, 9, 2) for article in found[start : start + 2]]
+
+    monkeypatch.setattr(postgresql, "LARGE_ANSWER", 10**6)
+    whole = ranked()
+    monkeypatch.setattr(postgresql, "LARGE_ANSWER", large_answer)
+    assert ranked() == whole
+    # Both words in the title (+4), the project naming one word (+2), then the other hits.
+    assert whole[:2] == ["物流仓储一体化", "仓储新规"]
+    assert set(whole[2:]) == {"物流与配送", *(f"日常报道第{day}篇" for day in range(1, 5))}
 
 
 @pytest.mark.parametrize("windows", [(0.2, 0.5), (0.02, 0.16), (0.0, 1.0)])
@@ -122,12 +150,47 @@ def test_large_answers_found_through_windows_of_recent_documents_rank_as_small_o
 
     monkeypatch.setattr(postgresql, "LARGE_ANSWER", 10**6)
     whole = ranked(4)
-    monkeypatch.setattr(postgresql, "LARGE_ANSWER", 0)
+    monkeypatch.setattr(postgresql, "LARGE_ANSWER", 26)  # the pages within 26 from the candidates
     monkeypatch.setattr(postgresql, "_WINDOWS", windows)
+    monkeypatch.setattr(postgresql, "_BOUNDS_SECONDS", 0)  # the histogram of this archive
     for size in (1, 4, 9):
         assert ranked(size) == whole
     assert len(whole) == 27
     assert whole[:5] == ["物流行业观察", "物流巨头的新仓库", "合作新闻", "日常报道第1篇", "日常报道第2篇"]
+
+
+def test_window_edges_are_read_once_a_while_and_stale_ones_rank_the_same(write_article, monkeypatch):
+    """PostgreSQL reads the publication times' histogram for the windows' edges once every
+    ``_BOUNDS_SECONDS``; edges from another moment (or none) change no result."""
+    import time
+    from datetime import UTC, datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.search.backends import postgresql
+
+    if connection.vendor != "postgresql":
+        pytest.skip("windows of recent documents are PostgreSQL's")
+    _common_word_archive(write_article)
+    for day in range(5, 15):
+        write_article(f"第{day}天的简讯", f"<p>物流消息第{day}条。</p>", days_ago=day + 0.5)
+
+    def ranked() -> list[str]:
+        found = search(query=query_parse("物流"), queryset=Article.objects.published())
+        return [article.title for start in range(0, 18, 4) for article in found[start : start + 4]]
+
+    monkeypatch.setattr(postgresql, "LARGE_ANSWER", 10**6)
+    whole = ranked()
+    monkeypatch.setattr(postgresql, "LARGE_ANSWER", 16)  # the pages within 16 from the candidates
+    monkeypatch.setattr(postgresql, "_bounds", {})
+    with CaptureQueriesContext(connection) as queries:
+        assert ranked() == ranked() == whole
+    assert sum("pg_stats" in query["sql"] for query in queries.captured_queries) == 1
+    database = connection.settings_dict["NAME"]
+    for stale in (None, [datetime(2001, 1, 1, tzinfo=UTC)] * 3, [datetime(2999, 1, 1, tzinfo=UTC)] * 50):
+        postgresql._bounds[database] = (time.monotonic(), stale)
+        assert ranked() == whole
 
 
 def test_the_document_keeps_the_publication_time_in_step(write_article):
