@@ -45,6 +45,8 @@ class _Tokenizer:
     def add_word(self, word: str) -> None:
         # No frequency: jieba suggests one high enough that the word is always cut whole.
         self._jieba.add_word(word, None, None)
+        # Cuts remembered before may now be cut otherwise.
+        index_names.cache_clear()
 
     def cut_for_search(self, text: str) -> list[str]:
         return self._jieba.cut_for_search(text, False)
@@ -169,6 +171,20 @@ def index_text(text: str) -> str:
     joining it and replacing the three spaces it makes)."""
     spaced = _SEPARATORS.sub(" ", text).strip()
     return " ".join([cut for cut in tokenizer.cut_for_search(spaced) if cut != " "])
+
+
+@lru_cache(maxsize=4096)
+def normalize_names(text: str) -> str:
+    """``normalize(text)``, remembered: for names and lists of names, which repeat from article
+    to article (an import normalises each author's name once, not once per post)."""
+    return normalize(text)
+
+
+@lru_cache(maxsize=4096)
+def index_names(text: str) -> str:
+    """``index_text(text)``, remembered until the dictionary changes: for normalised names and
+    lists of names, which repeat from article to article."""
+    return index_text(text)
 
 
 def index_tokens(text: str) -> list[str]:
