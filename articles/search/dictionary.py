@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 
-from articles.search.text import normalize, tokenizer
+from articles.search.text import normalize_names, tokenizer
 
 VERSION_KEY = "articles:search:dictionary"
 # Long enough to hold any real name, short enough that a sentence used as a tag stays text.
@@ -32,7 +32,7 @@ def words_add(names: Iterable[str]) -> bool:
     """Make each of ``names`` a single word in this process. True if any was new."""
     added = False
     for name in names:
-        word = normalize(name).strip()
+        word = normalize_names(name).strip()
         if not word or len(word) > MAX_WORD_LENGTH or any(char.isspace() for char in word):
             continue
         if word not in _words:

@@ -15,7 +15,14 @@ from typing import NamedTuple
 
 from articles.search.dictionary import dictionary_changed, dictionary_ensure, words_add
 from articles.search.models import SearchDocument
-from articles.search.text import collapse_spaces, index_text, normalize, single_characters
+from articles.search.text import (
+    collapse_spaces,
+    index_names,
+    index_text,
+    normalize,
+    normalize_names,
+    single_characters,
+)
 from articles.text import plain_text
 
 # The surrogate key of every search answer (pages and API): purged when the index changes.
@@ -120,8 +127,8 @@ def document_values(
     (readers see it once ``published_at`` has passed)."""
     if text is None:
         text = document_text(title=title, excerpt=excerpt, body_html=body_html)
-    summary = normalize(" ".join([*names.credits, *names.labels]))
-    projects = normalize(" ".join(names.projects))
+    summary = normalize_names(" ".join([*names.credits, *names.labels]))
+    projects = normalize_names(" ".join(names.projects))
     # The distinct characters of all the text in order of first appearance: the body's are
     # already distinct and in order (``single_characters``), so only the short fields are
     # scanned and the body's follow them, as a scan of everything would find them.
@@ -131,8 +138,8 @@ def document_values(
     return DocumentValues(
         article_id=article_id,
         title=text.title_tokens,
-        summary=" ".join(filter(None, [text.excerpt_tokens, index_text(summary)])),
-        projects=index_text(projects),
+        summary=" ".join(filter(None, [text.excerpt_tokens, index_names(summary)])),
+        projects=index_names(projects),
         body=text.body_tokens,
         characters=characters,
         plain=collapse_spaces(" ".join([text.title, text.excerpt, projects])),

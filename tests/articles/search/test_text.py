@@ -1,5 +1,6 @@
 """The text pipeline's shortcuts (``articles.search.text``) give what the plain ways give: the
-tokens of a document, the characters left for tokens, a text's distinct CJK characters."""
+tokens of a document, the characters left for tokens, a text's distinct CJK characters, the
+remembered cuts of names."""
 
 from __future__ import annotations
 
@@ -8,7 +9,15 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.search.text import index_text, normalize, single_characters, tokenizer, words_only
+from articles.search.text import (
+    index_names,
+    index_text,
+    normalize,
+    normalize_names,
+    single_characters,
+    tokenizer,
+    words_only,
+)
 
 # Words of jieba's dictionary, letters, digits, kana, hangul, punctuation (half and full
 # width), the underscore, every kind of whitespace and runs of spaces.
@@ -66,3 +75,15 @@ def test_single_characters_are_the_distinct_cjk_characters_in_order(text):
 
 def test_index_text_of_mixed_text():
     assert index_text(normalize("视频会议，ＡＩ，芯片  和 iPhone\u300015_x")) == "视频 会议 视频会议 ai 芯片 和 iphone 15 x"
+
+
+def test_names_are_normalised_as_any_text():
+    assert normalize_names("３６Kr 視頻會議") == normalize("３６Kr 視頻會議") == "36kr 视频会议"
+
+
+def test_remembered_names_are_cut_again_once_the_dictionary_changes():
+    # Characters no dictionary word holds, so jieba cuts them one by one until they are a word.
+    name = "甍翀龘"
+    assert index_names(name) == index_text(name) == "甍 翀 龘"
+    tokenizer.add_word(name)
+    assert index_names(name) == index_text(name) == name
