@@ -115,7 +115,7 @@ def test_a_batch_written_in_several_statements_is_indexed_whole(write_article, m
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5's settings")
 def test_fts5_writes_a_batch_as_one_segment_and_merges_eight_at_a_time(db):
-    # Migration 0023_search_fts_merging: far less CPU writing an import's batches.
+    # Migration 0024_search_fts_merging: far less CPU writing an import's batches.
     with connection.cursor() as cursor:
         cursor.execute("SELECT k, v FROM articles_searchdocument_fts_config WHERE k != 'version'")
         assert dict(cursor.fetchall()) == {"automerge": 8, "hashsize": 8 * 1024 * 1024}

@@ -23,7 +23,7 @@ def _configure(settings):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0022_search_tsvector_written"),
+        ("articles", "0023_search_projects_index"),
     ]
 
     operations = [migrations.RunPython(_configure(FORWARDS), _configure(BACKWARDS))]
