@@ -9,10 +9,17 @@ normalised as text is (``articles.search.text.normalize``), so ``36Kr``, ``36kr`
 
 A name that is removed stays a word in processes that loaded it until they restart: harmless,
 it only keeps a name whole.
+
+Names of ASCII letters and digits only (``Cat``, ``Spring``, ``k8s``) are left out: jieba keeps
+a run of letters and digits whole by itself (no run of the corpus is cut by its own dictionary),
+but a word in the dictionary is cut out of any longer run holding it (a tag ``Cat`` made
+``concatenate`` ``con cat enate`` and ``location`` ``lo cat ion``), so the same text was cut
+differently before and after the tag existed, and ``cat`` found ``concatenate``.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable
 
@@ -23,6 +30,8 @@ from articles.search.text import normalize_names, tokenizer
 VERSION_KEY = "articles:search:dictionary"
 # Long enough to hold any real name, short enough that a sentence used as a tag stays text.
 MAX_WORD_LENGTH = 20
+# A run jieba keeps whole without help (see the module's docstring).
+_WHOLE_ALREADY = re.compile(r"[a-z0-9]+", re.ASCII)
 
 _loaded: dict[str, object] = {"version": None}
 _words: set[str] = set()
@@ -33,7 +42,12 @@ def words_add(names: Iterable[str]) -> bool:
     added = False
     for name in names:
         word = normalize_names(name).strip()
-        if not word or len(word) > MAX_WORD_LENGTH or any(char.isspace() for char in word):
+        if (
+            not word
+            or len(word) > MAX_WORD_LENGTH
+            or any(char.isspace() for char in word)
+            or _WHOLE_ALREADY.fullmatch(word)
+        ):
             continue
         if word not in _words:
             _words.add(word)

@@ -7,7 +7,9 @@ import pytest
 
 from articles.models import Article, Project
 from articles.search import QueryTooLong, documents_update, query_parse, search
+from articles.search.dictionary import dictionary_ensure
 from articles.search.models import SearchDocument
+from articles.search.text import index_tokens
 from tests.articles.search.conftest import anchor
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +45,19 @@ def test_author_and_tag_names_join_the_dictionary(write_article):
     assert query_parse("欧阳娜娜").tokens == ("欧阳娜娜",)
     assert query_parse("元宇宙基建").tokens == ("元宇宙基建",)
     assert titles("元宇宙基建") == ["访谈"]
+
+
+def test_names_of_latin_letters_never_cut_longer_words(write_article):
+    # A tag "Cat" in the dictionary would cut "concatenate" as "con cat enate" (jieba's DAG
+    # prefers a dictionary word inside a run of letters): the same text was cut one way before
+    # the tag existed and another after, and "cat" found "concatenate" as a word.
+    write_article("猫", "<p>A cat on the sofa.</p>", tags=["Cat", "Spring"])
+    write_article("字符串拼接", "<p>Use concatenate, springboot and location.</p>")
+    dictionary_ensure()
+    assert index_tokens("concatenate springboot location") == ["concatenate", "springboot", "location"]
+    assert query_parse("concatenate").tokens == ("concatenate",)
+    assert titles("concatenate") == ["字符串拼接"]
+    assert titles("springboot") == ["字符串拼接"]
 
 
 @pytest.mark.parametrize(
