@@ -21,6 +21,9 @@ PASSAGE_LENGTH = 120
 # An article's body is looked at in its first this many characters of HTML first: a long
 # article then costs what a short one does; the rest is read only when they hold no match.
 BODY_SCAN = 10_000
+# How far before that cut the rest is read from when the first part holds no match: enough
+# HTML for a passage's lead-in before a match just past the cut.
+_OVERLAP = 2_000
 
 
 def _terms(query: ParsedQuery) -> list[str]:
@@ -102,21 +105,38 @@ def _spans_near_densest(text: str, query: ParsedQuery, length: int) -> list[tupl
 
 def body_passage(html: str, query: ParsedQuery, *, length: int = PASSAGE_LENGTH) -> SafeString:
     """``passage`` of the visible text of an article body ``html``: of its first
-    ``BODY_SCAN`` characters when they hold a match, else of all of it."""
-    if len(html) > BODY_SCAN:
-        cut = html.rfind(">", 0, BODY_SCAN) + 1 or BODY_SCAN
-        shown = passage(plain_text(html[:cut]), query, length=length, continued=True)
-        if "<mark>" in shown:
-            return shown
-    return passage(plain_text(html), query, length=length)
+    ``BODY_SCAN`` characters when they hold a match, else of the rest (from a little before
+    the cut, so a match just past it keeps its context; the first part is not read again),
+    else the opening."""
+    if len(html) <= BODY_SCAN:
+        return passage(plain_text(html), query, length=length)
+    cut = html.rfind(">", 0, BODY_SCAN) + 1 or BODY_SCAN
+    opening = plain_text(html[:cut])
+    shown = passage(opening, query, length=length, continued=True)
+    if "<mark>" in shown:
+        return shown
+    # The rest, from a tag boundary ``_OVERLAP`` characters before the cut: every match lies
+    # in it (the first part held none), with the lead-in the whole text would give them.
+    start = html.rfind(">", 0, max(cut - _OVERLAP, 0)) + 1
+    rest = passage(plain_text(html[start:]), query, length=length, preceded=start > 0)
+    if "<mark>" in rest:
+        return rest
+    # Nothing matches: the opening (of the whole text when the first part shows too little).
+    return shown if len(opening) >= length else passage(plain_text(html), query, length=length)
 
 
 def passage(
-    text: str, query: ParsedQuery, *, length: int = PASSAGE_LENGTH, continued: bool = False
+    text: str,
+    query: ParsedQuery,
+    *,
+    length: int = PASSAGE_LENGTH,
+    continued: bool = False,
+    preceded: bool = False,
 ) -> SafeString:
     """About ``length`` characters of ``text`` around the densest group of matches (the
     opening when nothing matches), escaped, with the query's words marked and ``…`` where
-    it was cut (``continued``: ``text`` is the beginning of a longer one)."""
+    it was cut (``continued``: ``text`` is the beginning of a longer one; ``preceded``: its
+    end)."""
     spans = _spans_near_densest(text, query, length)
     if not spans:
         cut = text[:length]
@@ -127,7 +147,7 @@ def passage(
     inside = [(s, min(e, end)) for s, e in spans if s >= start and s < end]
     return format_html(
         "{}{}{}",
-        "…" if start > 0 else "",
+        "…" if start > 0 or preceded else "",
         _marked(text[:end], inside, offset=start),
         "…" if continued or end < len(text) else "",
     )

@@ -80,6 +80,22 @@ def test_a_long_body_shows_an_early_match_and_still_finds_a_late_one():
     assert marks(body_passage(paragraphs, query_parse("钠离子"))) == []
 
 
+@pytest.mark.parametrize("extra", [0, 1, 3, 40, 1_500])
+def test_a_late_match_gets_the_passage_the_whole_body_would_give(extra):
+    # Past the first BODY_SCAN characters only the rest is read (from a little before the
+    # cut): the passage, its lead-in and its ellipses are those of the whole body's text.
+    from articles.search import body_passage
+    from articles.search.highlight import BODY_SCAN
+    from articles.text import plain_text
+
+    paragraphs = "".join(f"<p>{FILLER[:200]}</p>" for _ in range(BODY_SCAN // 200))
+    for tail in ("", f"<p>{FILLER[:200]}</p>" * 3):
+        html = f"{paragraphs}<p>{FILLER[:extra]}钠离子电池。</p>{tail}"
+        shown = body_passage(html, query_parse("钠离子"))
+        assert marks(shown) == ["钠离子"]
+        assert str(shown) == str(passage(plain_text(html), query_parse("钠离子")))
+
+
 # Characters NFKC changes or composes (full width, compatibility forms, combining marks,
 # Hangul jamo), Traditional characters and plain ones.
 _FOLDED_ALPHABET = st.sampled_from(
