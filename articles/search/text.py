@@ -28,9 +28,6 @@ import rjieba
 
 _UNWANTED = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
 _SPACES = re.compile(r"\s+")
-# Without ``_``, which is a word character to ``re`` (replaced on its own: an alternation in
-# the pattern makes ``re`` try it at every character, a third slower on Chinese text).
-_NOT_WORD = re.compile(r"[^\w\s]")
 # What separates tokens: runs of everything but letters and digits (``_`` too).
 _SEPARATORS = re.compile(r"[\W_]+")
 _NOT_CJK = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -156,21 +153,17 @@ def _normalize_aligned_by_character(text: str) -> tuple[str, list[int]]:
     return "".join(pieces), origins
 
 
-def words_only(text: str) -> str:
-    """``text`` with everything but letters, digits and whitespace turned into spaces: what is
-    left are the characters tokens are made of (``node.js`` is ``node js``, ``C++`` is ``c``)."""
-    return _NOT_WORD.sub(" ", text).replace("_", " ")
+def _spaced(text: str) -> str:
+    """``text`` with each run of separators made one space, stripped: what is left are the
+    characters tokens are made of (``node.js`` is ``node js``, ``C++`` is ``c``). jieba cuts each
+    run between spaces on its own and returns each space as a token of its own, which the
+    callers leave out (cheaper than joining it and splitting again)."""
+    return _SEPARATORS.sub(" ", text).strip()
 
 
 def index_text(text: str) -> str:
-    """Search-mode tokens of already normalised ``text``, in order, joined by single spaces.
-
-    The words are cut from the text with each run of separators (``words_only``'s spaces and
-    whitespace) made one space, in one regular expression: jieba cuts each run between spaces on
-    its own and returns each space as a token of its own, which is left out (cheaper than
-    joining it and replacing the three spaces it makes)."""
-    spaced = _SEPARATORS.sub(" ", text).strip()
-    return " ".join([cut for cut in tokenizer.cut_for_search(spaced) if cut != " "])
+    """Search-mode tokens of already normalised ``text``, in order, joined by single spaces."""
+    return " ".join([cut for cut in tokenizer.cut_for_search(_spaced(text)) if cut != " "])
 
 
 @lru_cache(maxsize=4096)
@@ -194,8 +187,7 @@ def index_tokens(text: str) -> list[str]:
 
 def query_tokens(text: str) -> list[str]:
     """Precise-mode tokens of already normalised ``text``, in order, without repeats."""
-    tokens = " ".join(tokenizer.cut(words_only(text))).split()
-    return list(dict.fromkeys(tokens))
+    return list(dict.fromkeys(cut for cut in tokenizer.cut(_spaced(text)) if cut != " "))
 
 
 def single_characters(text: str) -> str:

@@ -1,5 +1,5 @@
 """The text pipeline's shortcuts (``articles.search.text``) give what the plain ways give: the
-tokens of a document, the characters left for tokens, a text's distinct CJK characters, the
+tokens of a document and of a query, a text's distinct CJK characters, the
 remembered cuts of names."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from articles.search.text import (
     index_text,
     normalize,
     normalize_names,
+    query_tokens,
     single_characters,
     tokenizer,
-    words_only,
 )
 
 # Words of jieba's dictionary, letters, digits, kana, hangul, punctuation (half and full
@@ -52,8 +52,10 @@ def _words_only(text: str) -> str:
 
 @settings(max_examples=400, deadline=None)
 @given(_TEXTS)
-def test_words_only_is_the_pattern_with_the_underscore(text):
-    assert words_only(text) == _words_only(text)
+def test_query_tokens_are_jiebas_precise_cuts_of_the_text_as_it_is(text):
+    text = normalize(text)
+    expected = " ".join(tokenizer.cut(_words_only(text))).split()
+    assert query_tokens(text) == list(dict.fromkeys(expected))
 
 
 @settings(max_examples=400, deadline=None)
