@@ -29,6 +29,7 @@ DROPPED_WHEN_EMPTY = frozenset(
 # Only whitespace between these children (structure, not text).
 STRUCTURAL = frozenset({"dl", "table", "thead", "tbody", "tfoot", "tr", "colgroup"})
 LIST_TAGS = frozenset({"ul", "ol"})
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 RENAMED = {"b": "strong", "em": "i", "del": "s"}
 # Languages the editor's code blocks know (``codeBlock.languages``); any other is plain text.
 CODE_BLOCK_LANGUAGES: dict[str, str] = {
@@ -211,6 +212,31 @@ def _code_language(classes: str) -> str:
     return "plaintext"
 
 
+def _split_heading(heading: Element) -> list[Node]:
+    """A heading holds text only. Blocks inside one (an HTML parser leaves them there when an
+    inline element wrapped them, ``<h2><span>a<h2>b</h2></span></h2>``) become its siblings,
+    the text around them headings of its kind: written nested, the next parse would move
+    them, and the form would not be stable."""
+    result: list[Node] = []
+    run: list[Node] = []
+
+    def flush() -> None:
+        if run:
+            part = Element(heading.tag, dict(heading.attrs), list(run))
+            run.clear()
+            if not normalize_inline(part):
+                result.append(part)
+
+    for child in heading.children:
+        if _is_block(child):
+            flush()
+            result.extend(_normalize_block(child))  # type: ignore[arg-type]
+        else:
+            run.append(child)
+    flush()
+    return result
+
+
 def _normalize_block(element: Element, *, in_figure: bool = False) -> list[Node]:
     """The canonical replacement of one block element (itself, a wrapper, or nothing)."""
     tag = element.tag
@@ -240,6 +266,8 @@ def _normalize_block(element: Element, *, in_figure: bool = False) -> list[Node]
         element.children = children
         return [element] if children or tag not in DROPPED_WHEN_EMPTY else []
     has_blocks = any(_is_block(child) for child in element.children)
+    if tag in HEADINGS and has_blocks:
+        return _split_heading(element)
     if tag in WRAPPING_CONTAINERS or has_blocks:
         element.children = blocks(element.children)
         if tag in BOGUS_PARAGRAPH_CONTAINERS:

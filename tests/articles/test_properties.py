@@ -361,6 +361,8 @@ def test_the_date_parser_gives_an_aware_datetime_none_or_our_error(value):
 @example(
     '<blockquote cite="java&#9;script:x"><p><img srcset="javascript:x 1x" src="/a.png"></p></blockquote>'
 )
+@example("<span>&nbsp;<span>&nbsp;</span><a>a</a></span>")  # two texts merged: their seam read anew
+@example("<h2><span>文 | 苏建勋<h2></h2></span></h2>")  # a heading inside a heading, moved by the next parse
 def test_cleaning_twice_equals_cleaning_once(html):
     try:
         once = clean_html(html)
