@@ -73,7 +73,6 @@ class DocumentText(NamedTuple):
     excerpt: str  # normalised
     excerpt_tokens: str
     body_tokens: str
-    body_characters: str  # the body's distinct CJK characters, in order of first appearance
 
 
 def document_text(*, title: str, excerpt: str, body_html: str) -> DocumentText:
@@ -85,7 +84,6 @@ def document_text(*, title: str, excerpt: str, body_html: str) -> DocumentText:
         excerpt=excerpt,
         excerpt_tokens=index_text(excerpt),
         body_tokens=index_text(body),
-        body_characters=single_characters(body),
     )
 
 
@@ -122,19 +120,15 @@ def document_values(
     ``text``: its ``document_text`` when already built (the importer's workers); otherwise it
     is built here from ``title``, ``excerpt`` and ``body_html``. Either way the same document:
     tokens never cross a space (jieba cuts each run between spaces on its own), so the excerpt's
-    tokens followed by the names' are the tokens of both, and the body's distinct characters
-    stand for the body in ``characters``. ``public``: the article's status is "published"
-    (readers see it once ``published_at`` has passed)."""
+    tokens followed by the names' are the tokens of both. ``public``: the article's status is
+    "published" (readers see it once ``published_at`` has passed)."""
     if text is None:
         text = document_text(title=title, excerpt=excerpt, body_html=body_html)
     summary = normalize_names(" ".join([*names.credits, *names.labels]))
     projects = normalize_names(" ".join(names.projects))
-    # The distinct characters of all the text in order of first appearance: the body's are
-    # already distinct and in order (``single_characters``), so only the short fields are
-    # scanned and the body's follow them, as a scan of everything would find them.
-    heading = single_characters(" ".join([text.title, text.excerpt, summary, projects]))
-    distinct = dict.fromkeys([*heading.split(" "), *text.body_characters.split(" ")])
-    characters = " ".join(filter(None, distinct))
+    # One-character queries find the characters of the short fields (like substrings, see
+    # ``plain``); the body is found by its words only.
+    characters = single_characters(" ".join([text.title, text.excerpt, summary, projects]))
     return DocumentValues(
         article_id=article_id,
         title=text.title_tokens,

@@ -25,7 +25,8 @@ class SearchDocument(models.Model):
     # Names of the projects the body links to with project-link anchors.
     projects = models.TextField(_("项目分词"), blank=True)
     body = models.TextField(_("正文分词"), blank=True)
-    # Distinct CJK characters of everything: one-character queries.
+    # Distinct CJK characters of the title, excerpt and names (not of the body, which is found
+    # by its words): one-character queries.
     characters = models.TextField(_("单字"), blank=True)
     # Normalised title, excerpt and project names, unsegmented: substring queries.
     plain = models.TextField(_("规范化文本"), blank=True)

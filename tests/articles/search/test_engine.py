@@ -92,6 +92,15 @@ def test_one_character_query_finds_articles_below_word_hits(write_article):
     assert set(found) == {"猫咪经济", "熊猫基地"}
 
 
+def test_one_character_query_finds_the_body_by_its_words_only(write_article):
+    # In the body a character is found where it is a word of its own (一只猫), not inside
+    # another word (熊猫): nearly every article of a large archive holds a common character.
+    write_article("宠物", "<p>家里养了一只猫。</p>", excerpt="家中宠物")
+    write_article("动物园", "<p>大熊猫繁育基地开放。</p>", excerpt="基地开放")
+    write_article("摘要", "<p>别的内容。</p>", excerpt="熊猫繁育")
+    assert set(titles("猫")) == {"宠物", "摘要"}
+
+
 def test_traditional_query_finds_simplified_text(write_article):
     write_article("视频会议市场增长", "<p>远程办公普及。</p>")
     assert titles("視頻會議") == ["视频会议市场增长"]
