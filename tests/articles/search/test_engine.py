@@ -101,6 +101,14 @@ def test_one_character_query_finds_the_body_by_its_words_only(write_article):
     assert set(titles("猫")) == {"宠物", "摘要"}
 
 
+def test_every_letter_the_segmenter_keeps_is_searchable(write_article):
+    # U+19B0 (a New Tai Lue vowel) is a letter to Python, so the segmenter keeps it as a word;
+    # SQLite's unicode61 tokenizer (Unicode 6.1's categories) dropped it as a separator.
+    write_article("\u19b0 新闻", "<p>正文。</p>", excerpt="一个新字")
+    write_article("无关", "<p>别的内容。</p>", excerpt="别的")
+    assert titles("\u19b0") == ["\u19b0 新闻"]
+
+
 def test_traditional_query_finds_simplified_text(write_article):
     write_article("视频会议市场增长", "<p>远程办公普及。</p>")
     assert titles("視頻會議") == ["视频会议市场增长"]
