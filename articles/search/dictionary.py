@@ -35,12 +35,17 @@ _WHOLE_ALREADY = re.compile(r"[a-z0-9]+", re.ASCII)
 
 _loaded: dict[str, object] = {"version": None}
 _words: set[str] = set()
+# Every name looked at, word or not: an import offers each article's names, mostly known.
+_names_seen: set[str] = set()
 
 
 def words_add(names: Iterable[str]) -> bool:
     """Make each of ``names`` a single word in this process. True if any was new."""
     added = False
     for name in names:
+        if name in _names_seen:
+            continue
+        _names_seen.add(name)
         word = normalize_names(name).strip()
         if (
             not word

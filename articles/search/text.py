@@ -11,7 +11,7 @@ unknown words, so the same text is cut the same way whatever surrounds it: docum
 mode (every word and the dictionary words inside longer ones: ``视频会议`` gives ``视频``,
 ``会议`` and ``视频会议``), queries in precise mode. Names
 from the user dictionary (``articles.search.dictionary``) are single words. Everything but
-letters, digits and spaces is a space before cutting (both sides), so tokens are runs of
+letters, digits and spaces separates tokens (both sides; ``_words``), so tokens are runs of
 letters and digits and both PostgreSQL's parser and SQLite's FTS5 tokenizer see exactly the
 tokens made here.
 """
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 
 import opencc
@@ -155,15 +155,43 @@ def _normalize_aligned_by_character(text: str) -> tuple[str, list[int]]:
 
 def _spaced(text: str) -> str:
     """``text`` with each run of separators made one space, stripped: what is left are the
-    characters tokens are made of (``node.js`` is ``node js``, ``C++`` is ``c``). jieba cuts each
-    run between spaces on its own and returns each space as a token of its own, which the
-    callers leave out (cheaper than joining it and splitting again)."""
+    characters tokens are made of (``node.js`` is ``node js``, ``C++`` is ``c``)."""
     return _SEPARATORS.sub(" ", text).strip()
+
+
+# jieba cuts each run of the characters it calls Chinese (the CJK ideograph blocks, ASCII
+# letters and digits, and these seven) by its dictionary, and yields every other character as
+# a token of its own (a run of whitespace as one). These seven are separators here: as spaces,
+# no run and no dictionary word holds one.
+_RUN_PUNCTUATION = "+#&._%-"
+
+
+@lru_cache(maxsize=1)
+def _odd_in_runs() -> re.Pattern:
+    """What may make jieba take a separator into a run: a code point of its CJK blocks that is
+    not a letter (left unassigned), or any character outside the Basic Multilingual Plane,
+    where its other blocks lie (an emoji too: such a text is cut by the full rule)."""
+    blocks = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)]
+    odd = [chr(code) for low, high in blocks for code in range(low, high + 1) if not chr(code).isalnum()]
+    return re.compile("[" + "".join(odd) + "\U00010000-\U0010ffff]")
+
+
+def _words(text: str, segment: Callable[[str], list[str]]) -> Iterator[str]:
+    """The tokens of normalised ``text`` as ``segment`` (one of jieba's modes) makes them of
+    ``_spaced(text)``: runs of letters and digits, no separator. Cut as it is (no pass of a
+    regular expression over every character), with jieba's run punctuation made spaces, the
+    runs jieba cuts are the same and so are its words; the separators it yields one by one are
+    left out. A text holding a character that could join a run is cut as ``_spaced`` makes it."""
+    for char in _RUN_PUNCTUATION:
+        text = text.replace(char, " ")
+    if _odd_in_runs().search(text):
+        text = _spaced(text)
+    return filter(str.isalnum, segment(text))
 
 
 def index_text(text: str) -> str:
     """Search-mode tokens of already normalised ``text``, in order, joined by single spaces."""
-    return " ".join([cut for cut in tokenizer.cut_for_search(_spaced(text)) if cut != " "])
+    return " ".join(_words(text, tokenizer.cut_for_search))
 
 
 @lru_cache(maxsize=4096)
@@ -187,7 +215,7 @@ def index_tokens(text: str) -> list[str]:
 
 def query_tokens(text: str) -> list[str]:
     """Precise-mode tokens of already normalised ``text``, in order, without repeats."""
-    return list(dict.fromkeys(cut for cut in tokenizer.cut(_spaced(text)) if cut != " "))
+    return list(dict.fromkeys(_words(text, tokenizer.cut)))
 
 
 def single_characters(text: str) -> str:

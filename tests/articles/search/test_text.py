@@ -41,8 +41,25 @@ _ALPHABET = st.sampled_from(
         "node.js",
         "C++",
         "a_b",
+        # jieba's run punctuation between letters, digits and ideographs; ideographs outside
+        # the Basic Multilingual Plane, an emoji, an unassigned code point of a CJK block, a
+        # combining mark, a letter Unicode 6.1 did not call one.
+        "3.5亿",
+        "50%",
+        "AT&T",
+        "c#",
+        "云.计算",
+        "中\ufa6e文",
+        "\ufaff",
+        "\U00020000",
+        "\U0002a6d6",
+        "\U0001f600",
+        "\u0301",
+        "\u19b0",
     ]
 )
+# Dictionary words that hold a separator: never a token, whatever the text around them.
+_WORDS_WITH_SEPARATORS = ["云.计算", "中\ufa6e文", "at&t", "会议-系统"]
 _TEXTS = st.lists(st.one_of(_ALPHABET, st.characters(codec="utf-8")), max_size=40).map("".join)
 
 
@@ -53,6 +70,8 @@ def _words_only(text: str) -> str:
 @settings(max_examples=400, deadline=None)
 @given(_TEXTS)
 def test_query_tokens_are_jiebas_precise_cuts_of_the_text_as_it_is(text):
+    for word in _WORDS_WITH_SEPARATORS:
+        tokenizer.add_word(word)
     text = normalize(text)
     expected = " ".join(tokenizer.cut(_words_only(text))).split()
     assert query_tokens(text) == list(dict.fromkeys(expected))
@@ -63,6 +82,8 @@ def test_query_tokens_are_jiebas_precise_cuts_of_the_text_as_it_is(text):
 def test_index_text_gives_the_tokens_jieba_cuts_from_the_text_as_it_is(text):
     """Cut from the text with its whitespace made single spaces, the tokens joined by one
     space each are the tokens of the text as it is (cut, joined and split again)."""
+    for word in _WORDS_WITH_SEPARATORS:
+        tokenizer.add_word(word)
     text = normalize(text)
     expected = " ".join(" ".join(tokenizer.cut_for_search(_words_only(text))).split())
     assert index_text(text) == expected
