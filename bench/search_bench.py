@@ -153,8 +153,12 @@ def draw_queries() -> list[str]:
     from collections import Counter
 
     from articles.models import Article, Project
+    from articles.search.dictionary import dictionary_ensure
     from articles.search.text import normalize, query_tokens
 
+    # Titles cut with the names as words, as the search itself cuts them: the same queries
+    # whether the index was just rebuilt in this process (dictionary loaded) or kept.
+    dictionary_ensure()
     rng = random.Random(9)  # noqa: S311 (a fixed sample, not a secret)
     # Everything drawn from is in a fixed order, so the same database gives the same queries
     # in every run (the rows' physical order changes with each rebuild and VACUUM).
