@@ -22,8 +22,9 @@ from articles.search.text import (
     normalize,
     normalize_names,
     single_characters,
+    tables_load,
 )
-from articles.text import plain_text
+from articles.text import visible_text
 
 # The surrogate key of every search answer (pages and API): purged when the index changes.
 SEARCH_KEY = "search"
@@ -77,7 +78,8 @@ class DocumentText(NamedTuple):
 
 def document_text(*, title: str, excerpt: str, body_html: str) -> DocumentText:
     """Normalise and segment an article's own text (pure, once the dictionary is loaded)."""
-    title, excerpt, body = normalize(title), normalize(excerpt), normalize(plain_text(body_html))
+    # The body's whitespace as it is: it only separates tokens (no need to collapse it).
+    title, excerpt, body = normalize(title), normalize(excerpt), normalize(visible_text(body_html))
     return DocumentText(
         title=title,
         title_tokens=index_text(title),
@@ -299,6 +301,7 @@ def documents_rebuild(
 
     dictionary_changed()
     dictionary_ensure()
+    tables_load()  # before the workers fork: they share them
     ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
     total = len(ids)
     pool = None

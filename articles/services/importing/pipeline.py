@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from articles.caching import content_changed
 from articles.search.dictionary import dictionary_changed, dictionary_ensure
+from articles.search.text import tables_load
 from articles.services.importing.identity import (
     ImportRun,
     Wanted,
@@ -271,8 +272,10 @@ def posts_import(
         sources = sources_collect(inputs=inputs, limits=limits, stack=stack)
         total, done, run = len(sources), 0, ImportRun()
         if not dry_run:
-            # Parsing builds the posts' search text with this dictionary (workers fork with it).
+            # Parsing builds the posts' search text with this dictionary and these tables
+            # (workers fork with them).
             dictionary_ensure()
+            tables_load()
         parser = PostParser(workers=workers if total >= 2 * batch_size else 1, index=not dry_run)
         stack.callback(parser.close)
         if progress:
