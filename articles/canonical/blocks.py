@@ -237,6 +237,48 @@ def _split_heading(heading: Element) -> list[Node]:
     return result
 
 
+_TERMS = frozenset({"dt", "dd"})
+
+
+def _holds_term(element: Element) -> bool:
+    """A ``dt`` or ``dd`` among ``element``'s children, or inside a ``div`` among them: where an
+    HTML parser, meeting it inside a ``dt`` or ``dd``, closes that one first."""
+    return any(
+        isinstance(child, Element) and (child.tag in _TERMS or (child.tag == "div" and _holds_term(child)))
+        for child in element.children
+    )
+
+
+def _split_term(element: Element) -> list[Node]:
+    """``element`` (a ``dt`` or ``dd``, or a ``div`` inside one) split around the ``dt`` and
+    ``dd`` it holds: they are written beside it, what lies between them in copies of it (and of
+    the ``div`` they were in), so the next parse, which would move them, finds them moved."""
+    result: list[Node] = []
+    run: list[Node] = []
+
+    def flush() -> None:
+        nonlocal run
+        if run:
+            result.append(Element(element.tag, dict(element.attrs), run))
+            run = []
+
+    for child in element.children:
+        if isinstance(child, Element) and child.tag in _TERMS:
+            flush()
+            result.append(child)
+        elif isinstance(child, Element) and child.tag == "div" and _holds_term(child):
+            for piece in _split_term(child):
+                if isinstance(piece, Element) and piece.tag in _TERMS:
+                    flush()
+                    result.append(piece)
+                else:
+                    run.append(piece)
+        else:
+            run.append(child)
+    flush()
+    return result
+
+
 def _normalize_block(element: Element, *, in_figure: bool = False) -> list[Node]:
     """The canonical replacement of one block element (itself, a wrapper, or nothing)."""
     tag = element.tag
@@ -270,6 +312,8 @@ def _normalize_block(element: Element, *, in_figure: bool = False) -> list[Node]
         return _split_heading(element)
     if tag in WRAPPING_CONTAINERS or has_blocks:
         element.children = blocks(element.children)
+        if tag in _TERMS and _holds_term(element):
+            return _split_term(element)
         if tag in BOGUS_PARAGRAPH_CONTAINERS:
             _unwrap_single_paragraph(element)
         first = element.children[0] if element.children else None

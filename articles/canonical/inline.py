@@ -196,15 +196,16 @@ def normalize_inline(block: Element) -> bool:
     read = _read_whitespace(items)
     items = _merge_texts(read)
     texts = _write_whitespace(items)
-    if len(items) < len(read):
+    while len(items) < len(read):
         # Texts read apart (nested or adjacent equal marks) are now one: the next reading
         # reads them as one, and may read their seam otherwise (``&nbsp;`` + ``&nbsp;`` is
-        # written ``&nbsp;&nbsp;``, read back as two spaces). Read as written, once more: the
-        # form is then the one every later reading keeps.
+        # written ``&nbsp;&nbsp;``, read back as two spaces). Read as written again, until
+        # nothing merges (each round has fewer items): the form every later reading keeps.
         for item, text in zip(items, texts, strict=True):
             if text is not None:
                 item.text = text
-        items = _read_whitespace(items)
+        read = _read_whitespace(items)
+        items = _merge_texts(read)
         texts = _write_whitespace(items)
     if items and items[-1].is_br:  # a block ending in <br> gets a filler so the line shows
         items.append(_Item(marks=(), text=NBSP))

@@ -6,12 +6,18 @@ from articles.canonical.tree import NBSP, Element, Text
 
 
 def take_caption(table: Element) -> Element | None:
-    """Remove and return the table's ``<caption>`` as a ``<figcaption>`` (CKEditor's form)."""
-    for child in table.children:
-        if isinstance(child, Element) and child.tag == "caption":
-            table.children.remove(child)
-            return Element("figcaption", {}, child.children)
-    return None
+    """Remove and return the table's ``<caption>`` as a ``<figcaption>`` (CKEditor's form).
+    A table has one caption: the text of any further ``<caption>`` (which an HTML parser keeps)
+    joins the first one's, a space between, so no caption is left in the table for the next
+    reading to move."""
+    captions = [child for child in table.children if isinstance(child, Element) and child.tag == "caption"]
+    if not captions:
+        return None
+    table.children = [child for child in table.children if not any(child is caption for caption in captions)]
+    children = list(captions[0].children)
+    for caption in captions[1:]:
+        children.extend([Text(" "), *caption.children])
+    return Element("figcaption", {}, children)
 
 
 def _rows(table: Element) -> list[tuple[Element, bool]]:

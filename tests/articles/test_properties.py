@@ -363,6 +363,9 @@ def test_the_date_parser_gives_an_aware_datetime_none_or_our_error(value):
 )
 @example("<span>&nbsp;<span>&nbsp;</span><a>a</a></span>")  # two texts merged: their seam read anew
 @example("<h2><span>文 | 苏建勋<h2></h2></span></h2>")  # a heading inside a heading, moved by the next parse
+@example("<table><caption>a</caption><caption>b</caption></table>")  # a second caption stayed in the table
+@example("<DT><UL>0<DT>")  # a dt in a dt (out of a list), moved by the next parse
+@example("<DT><DIV>0<UL><DT>")  # the same inside a div
 def test_cleaning_twice_equals_cleaning_once(html):
     try:
         once = clean_html(html)
