@@ -13,7 +13,7 @@ def take_caption(table: Element) -> Element | None:
     captions = [child for child in table.children if isinstance(child, Element) and child.tag == "caption"]
     if not captions:
         return None
-    table.children = [child for child in table.children if not any(child is caption for caption in captions)]
+    table.children = [child for child in table.children if getattr(child, "tag", None) != "caption"]
     children = list(captions[0].children)
     for caption in captions[1:]:
         children.extend([Text(" "), *caption.children])
