@@ -3,6 +3,8 @@ split, single paragraphs in list items and cells unwrapped, empty blocks filled 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from articles.canonical.inline import normalize_inline
 from articles.canonical.tables import normalize_table_sections, take_caption
 from articles.canonical.tree import NBSP, VOID_TAGS, Element, Node, Text
@@ -212,29 +214,44 @@ def _code_language(classes: str) -> str:
     return "plaintext"
 
 
-def _split_heading(heading: Element) -> list[Node]:
-    """A heading holds text only. Blocks inside one (an HTML parser leaves them there when an
-    inline element wrapped them, ``<h2><span>a<h2>b</h2></span></h2>``) become its siblings,
-    the text around them headings of its kind: written nested, the next parse would move
-    them, and the form would not be stable."""
+def _split(element: Element, pieces: Iterable[tuple[Node, bool]], keep=None) -> list[Node]:
+    """``element`` split around the ``pieces`` marked to lift (``(node, True)``): those are
+    written beside it, the runs between them in copies of it (each kept when ``keep(copy)``
+    says so, if given). For what an element may not hold: written inside it, the next parse
+    would move them, and the form would not be stable."""
     result: list[Node] = []
     run: list[Node] = []
 
     def flush() -> None:
         if run:
-            part = Element(heading.tag, dict(heading.attrs), list(run))
+            part = Element(element.tag, dict(element.attrs), list(run))
             run.clear()
-            if not normalize_inline(part):
+            if keep is None or keep(part):
                 result.append(part)
 
-    for child in heading.children:
-        if _is_block(child):
+    for node, lifted in pieces:
+        if lifted:
             flush()
-            result.extend(_normalize_block(child))  # type: ignore[arg-type]
+            result.append(node)
         else:
-            run.append(child)
+            run.append(node)
     flush()
     return result
+
+
+def _split_heading(heading: Element) -> list[Node]:
+    """A heading holds text only. Blocks inside one (an HTML parser leaves them there when an
+    inline element wrapped them, ``<h2><span>a<h2>b</h2></span></h2>``) become its siblings,
+    the text around them headings of its kind."""
+
+    def pieces() -> Iterator[tuple[Node, bool]]:
+        for child in heading.children:
+            if _is_block(child):
+                yield from ((node, True) for node in _normalize_block(child))  # type: ignore[arg-type]
+            else:
+                yield child, False
+
+    return _split(heading, pieces(), keep=lambda part: not normalize_inline(part))
 
 
 _TERMS = frozenset({"dt", "dd"})
@@ -251,32 +268,16 @@ def _holds_term(element: Element) -> bool:
 
 def _split_term(element: Element) -> list[Node]:
     """``element`` (a ``dt`` or ``dd``, or a ``div`` inside one) split around the ``dt`` and
-    ``dd`` it holds: they are written beside it, what lies between them in copies of it (and of
-    the ``div`` they were in), so the next parse, which would move them, finds them moved."""
-    result: list[Node] = []
-    run: list[Node] = []
+    ``dd`` it holds, its own or its ``div``s' (those split likewise)."""
 
-    def flush() -> None:
-        nonlocal run
-        if run:
-            result.append(Element(element.tag, dict(element.attrs), run))
-            run = []
+    def pieces() -> Iterator[tuple[Node, bool]]:
+        for child in element.children:
+            if isinstance(child, Element) and child.tag == "div" and _holds_term(child):
+                yield from ((piece, getattr(piece, "tag", None) in _TERMS) for piece in _split_term(child))
+            else:
+                yield child, getattr(child, "tag", None) in _TERMS
 
-    for child in element.children:
-        if isinstance(child, Element) and child.tag in _TERMS:
-            flush()
-            result.append(child)
-        elif isinstance(child, Element) and child.tag == "div" and _holds_term(child):
-            for piece in _split_term(child):
-                if isinstance(piece, Element) and piece.tag in _TERMS:
-                    flush()
-                    result.append(piece)
-                else:
-                    run.append(piece)
-        else:
-            run.append(child)
-    flush()
-    return result
+    return _split(element, pieces())
 
 
 def _normalize_block(element: Element, *, in_figure: bool = False) -> list[Node]:

@@ -76,7 +76,7 @@ def _rows(sql: str, params: list, *, plans: tuple[str, ...] = _PLANS) -> list[tu
 
 
 def _tsquery(tokens: tuple[str, ...], operator: str) -> str:
-    # Tokens hold letters and digits only (articles.search.text._spaced): quoting is safe.
+    # Tokens hold letters and digits only (articles.search.text._words): quoting is safe.
     return f" {operator} ".join(f"'{token}'" for token in tokens)
 
 
