@@ -298,6 +298,7 @@ def documents_rebuild(
     from articles.caching import keys_changed
     from articles.models import Article
     from articles.search.backends import backend
+    from articles.services.bulk_writes import bulk_writes
 
     dictionary_changed()
     dictionary_ensure()
@@ -324,7 +325,7 @@ def documents_rebuild(
     # caller's transaction holds the table (its indexes are then kept up to date row by row).
     in_transaction = transaction.get_connection().in_atomic_block
     try:
-        with nullcontext() if in_transaction else backend().bulk_indexing():
+        with bulk_writes(), nullcontext() if in_transaction else backend().bulk_indexing():
             for start in range(0, total, batch_size):
                 batch = ids[start : start + batch_size]
                 work, read_at = _work(batch)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from articles.caching import content_changed
 from articles.search.dictionary import dictionary_changed, dictionary_ensure
 from articles.search.text import tables_load
+from articles.services.bulk_writes import bulk_writes
 from articles.services.importing.identity import (
     ImportRun,
     Wanted,
@@ -276,6 +277,7 @@ def posts_import(
             # (workers fork with them).
             dictionary_ensure()
             tables_load()
+            stack.enter_context(bulk_writes())
         parser = PostParser(workers=workers if total >= 2 * batch_size else 1, index=not dry_run)
         stack.callback(parser.close)
         if progress:
