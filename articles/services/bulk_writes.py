@@ -30,13 +30,14 @@ SQLITE_BULK_PRAGMAS = {
 }
 
 
-def _pragma(cursor, name: str, value: int | None = None) -> int | None:
-    """The setting's value, after setting it to ``value`` if given; None where the database
-    has no such setting (``mmap_size`` of an in-memory database)."""
+def _pragma(name: str, value: int | None = None) -> int | None:
+    """Set the setting to ``value``, or read it: None where the database has no such setting
+    (``mmap_size`` of an in-memory database). On the DB-API connection, as ``init_command``
+    sets the others: connection settings, not queries of the work they serve."""
     if value is not None:
-        cursor.execute(f"PRAGMA {name} = {int(value)}")
-    cursor.execute(f"PRAGMA {name}")
-    row = cursor.fetchone()
+        connection.connection.execute(f"PRAGMA {name} = {int(value)}")
+        return value
+    row = connection.connection.execute(f"PRAGMA {name}").fetchone()
     return None if row is None else row[0]
 
 
@@ -47,16 +48,15 @@ def bulk_writes() -> Iterator[None]:
     if connection.vendor != "sqlite":
         yield
         return
-    with connection.cursor() as cursor:
-        before = {name: _pragma(cursor, name) for name in SQLITE_BULK_PRAGMAS}
-        before = {name: value for name, value in before.items() if value is not None}
-        for name in before:
-            _pragma(cursor, name, SQLITE_BULK_PRAGMAS[name])
+    connection.ensure_connection()
+    before = {name: _pragma(name) for name in SQLITE_BULK_PRAGMAS}
+    before = {name: value for name, value in before.items() if value is not None}
+    for name in before:
+        _pragma(name, SQLITE_BULK_PRAGMAS[name])
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            if not connection.in_atomic_block:
-                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            for name, value in before.items():
-                _pragma(cursor, name, value)
+        if not connection.in_atomic_block:
+            connection.connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        for name, value in before.items():
+            _pragma(name, value)
