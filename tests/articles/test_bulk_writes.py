@@ -57,10 +57,6 @@ def test_an_import_writes_its_batches_with_the_bulk_settings(tmp_path, monkeypat
     assert [result.status for result in results] == ["created"] * 3
     assert seen == [BULK["wal_autocheckpoint"]] * 3
     assert settings_now() == before
-    # A dry run writes nothing: the connection is left alone.
-    seen.clear()
-    list(posts_import(inputs=[tmp_path], dry_run=True))
-    assert settings_now() == before
 
 
 def test_a_search_rebuild_stores_its_batches_with_the_bulk_settings(monkeypatch):
