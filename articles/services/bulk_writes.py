@@ -30,15 +30,16 @@ SQLITE_BULK_PRAGMAS = {
 }
 
 
-def _pragma(name: str, value: int | None = None) -> int | None:
-    """Set the setting to ``value``, or read it: None where the database has no such setting
-    (``mmap_size`` of an in-memory database). On the DB-API connection, as ``init_command``
-    sets the others: connection settings, not queries of the work they serve."""
-    if value is not None:
-        connection.connection.execute(f"PRAGMA {name} = {int(value)}")
-        return value
+def _pragma(name: str) -> int | None:
+    """The setting's value; None where the database has no such setting (``mmap_size`` of an
+    in-memory database). Read and set on the DB-API connection, as ``init_command`` sets the
+    others: connection settings, not queries of the work they serve."""
     row = connection.connection.execute(f"PRAGMA {name}").fetchone()
     return None if row is None else row[0]
+
+
+def _pragma_set(name: str, value: int) -> None:
+    connection.connection.execute(f"PRAGMA {name} = {int(value)}")
 
 
 @contextmanager
@@ -52,11 +53,11 @@ def bulk_writes() -> Iterator[None]:
     before = {name: _pragma(name) for name in SQLITE_BULK_PRAGMAS}
     before = {name: value for name, value in before.items() if value is not None}
     for name in before:
-        _pragma(name, SQLITE_BULK_PRAGMAS[name])
+        _pragma_set(name, SQLITE_BULK_PRAGMAS[name])
     try:
         yield
     finally:
         if not connection.in_atomic_block:
             connection.connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         for name, value in before.items():
-            _pragma(name, value)
+            _pragma_set(name, value)
