@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.search.query import ParsedQuery
-from articles.search.text import normalize, normalize_aligned
+from articles.search.text import normalize, normalize_aligned, searched_html
 from articles.text import plain_text
 
 PASSAGE_LENGTH = 120
@@ -107,7 +107,9 @@ def body_passage(html: str, query: ParsedQuery, *, length: int = PASSAGE_LENGTH)
     """``passage`` of the visible text of an article body ``html``: of its first
     ``BODY_SCAN`` characters when they hold a match, else of the rest (from a little before
     the cut, so a match just past it keeps its context; the first part is not read again),
-    else the opening."""
+    else the opening. Code listings are left out, as the index leaves them out
+    (``searched_html``)."""
+    html = searched_html(html)
     if len(html) <= BODY_SCAN:
         return passage(plain_text(html), query, length=length)
     cut = html.rfind(">", 0, BODY_SCAN) + 1 or BODY_SCAN

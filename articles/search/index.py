@@ -21,6 +21,7 @@ from articles.search.text import (
     index_text,
     normalize,
     normalize_names,
+    searched_html,
     single_characters,
     tables_load,
 )
@@ -77,9 +78,11 @@ class DocumentText(NamedTuple):
 
 
 def document_text(*, title: str, excerpt: str, body_html: str) -> DocumentText:
-    """Normalise and segment an article's own text (pure, once the dictionary is loaded)."""
+    """Normalise and segment an article's own text (pure, once the dictionary is loaded); of
+    the body, what ``searched_html`` keeps (not its code listings)."""
     # The body's whitespace as it is: it only separates tokens (no need to collapse it).
-    title, excerpt, body = normalize(title), normalize(excerpt), normalize(visible_text(body_html))
+    body = normalize(visible_text(searched_html(body_html)))
+    title, excerpt = normalize(title), normalize(excerpt)
     return DocumentText(
         title=title,
         title_tokens=index_text(title),

@@ -161,6 +161,36 @@ def _normalize_aligned_by_character(text: str) -> tuple[str, list[int]]:
     return "".join(pieces), origins
 
 
+# An opening or closing ``<pre>`` tag of a cleaned body (the allowlist writes tag names in
+# lower case, and may nest one ``<pre>`` in another).
+_PRE_TAG = re.compile(r"<(/?)pre\b[^>]*>")
+
+
+def searched_html(body_html: str) -> str:
+    """The part of a cleaned article body that search reads: all of it but its code listings
+    (``<pre>`` blocks, each made a space), so neither the index nor the results' passages hold
+    code. A newsroom's readers search its prose; a listing's identifiers, keywords and numbers
+    (``return``, ``data``, ``0``) would make every such query find every listing, and inline
+    ``<code>`` in a sentence stays (it is prose)."""
+    if "<pre" not in body_html:
+        return body_html
+    pieces: list[str] = []
+    depth = kept_from = 0
+    for tag in _PRE_TAG.finditer(body_html):
+        if not tag.group(1):
+            if depth == 0:
+                pieces.append(body_html[kept_from : tag.start()])
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                pieces.append(" ")
+                kept_from = tag.end()
+    if depth == 0:  # else the listing runs to the end (the allowlist always closes it)
+        pieces.append(body_html[kept_from:])
+    return "".join(pieces)
+
+
 def _spaced(text: str) -> str:
     """``text`` with each run of separators made one space, stripped: what is left are the
     characters tokens are made of (``node.js`` is ``node js``, ``C++`` is ``c``)."""

@@ -109,6 +109,20 @@ def test_every_letter_the_segmenter_keeps_is_searchable(write_article):
     assert titles("\u19b0") == ["\u19b0 新闻"]
 
 
+def test_code_listings_are_not_searched(write_article):
+    # A listing's words find nothing (readers search the prose); inline code in a sentence is
+    # prose; and the words after a listing are not glued to its last one.
+    write_article("部署指南", "<p>先用 <code>kubectl</code> 部署。</p><pre><code>helm install demo</code></pre>")
+    write_article(
+        "配置说明",
+        '<pre class="language-yaml"><code>replicas: 3\nkubectl: 1</code></pre><p>Kubernetes副本数量按需调整。</p>',
+    )
+    assert titles("kubectl") == ["部署指南"]
+    assert titles("helm") == []
+    assert titles("replicas") == []
+    assert titles("kubernetes") == ["配置说明"]
+
+
 def test_traditional_query_finds_simplified_text(write_article):
     write_article("视频会议市场增长", "<p>远程办公普及。</p>")
     assert titles("視頻會議") == ["视频会议市场增长"]

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles.search import highlight, passage, query_parse
+from articles.search.highlight import body_passage
 from articles.search.text import normalize, normalize_aligned
 
 pytestmark = pytest.mark.django_db  # a query reads the names dictionary
@@ -51,6 +52,17 @@ def test_nothing_found_shows_the_opening():
     shown = passage(FILLER, query_parse("量子"))
     assert marks(shown) == []
     assert str(shown) == FILLER[:120] + "…"
+
+
+def test_the_passage_never_comes_from_a_code_listing():
+    # The index leaves code listings out; so does the passage shown for a result.
+    prose = "这篇文章介绍集群的日常运维经验。" * 20
+    body = f"<pre><code>kubectl get pods</code></pre><p>{prose}</p><pre><code>kubectl logs</code></pre>"
+    shown = body_passage(body, query_parse("kubectl"))
+    assert marks(shown) == [] and "kubectl" not in str(shown)
+    assert str(shown).startswith(prose[:100])
+    inline = body_passage(f"<p>{prose}</p><p>再用 <code>kubectl</code> 查看。</p>", query_parse("kubectl"))
+    assert marks(inline) == ["kubectl"]
 
 
 def test_marks_escape_everything_else():

@@ -15,6 +15,7 @@ from articles.search.text import (
     normalize,
     normalize_names,
     query_tokens,
+    searched_html,
     single_characters,
     tokenizer,
 )
@@ -98,6 +99,15 @@ def test_single_characters_are_the_distinct_cjk_characters_in_order(text):
 
 def test_index_text_of_mixed_text():
     assert index_text(normalize("视频会议，ＡＩ，芯片  和 iPhone\u300015_x")) == "视频 会议 视频会议 ai 芯片 和 iphone 15 x"
+
+
+def test_searched_html_is_the_body_without_its_code_listings():
+    body = '<p>a</p><pre class="language-py"><code>x = 1</code></pre><p>b <code>c</code></p>'
+    assert searched_html(body) == "<p>a</p> <p>b <code>c</code></p>"
+    # The allowlist may nest one listing in another: the outer one goes whole.
+    assert searched_html("<p>a</p><pre>x<pre>y</pre>z</pre><p>b</p>") == "<p>a</p> <p>b</p>"
+    assert searched_html("<p>a</p><pre>x") == "<p>a</p>"
+    assert searched_html("<p>preface</p><p>a</p>") == "<p>preface</p><p>a</p>"
 
 
 def test_names_are_normalised_as_any_text():
