@@ -14,6 +14,8 @@ from the user dictionary (``articles.search.dictionary``) are single words. Ever
 letters, digits and spaces separates tokens (both sides; ``_words``), so tokens are runs of
 letters and digits and both PostgreSQL's parser and SQLite's FTS5 tokenizer see exactly the
 tokens made here.
+
+Of an article's body, search reads its prose: code listings are left out (``searched_html``).
 """
 
 from __future__ import annotations
