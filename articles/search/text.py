@@ -177,19 +177,22 @@ def searched_html(body_html: str) -> str:
     if "<pre" not in body_html:
         return body_html
     pieces: list[str] = []
-    depth = kept_from = 0
+    depth = kept_from = opened_at = 0
     for tag in _PRE_TAG.finditer(body_html):
         if not tag.group(1):
             if depth == 0:
-                pieces.append(body_html[kept_from : tag.start()])
+                opened_at = tag.start()
             depth += 1
         elif depth:
             depth -= 1
             if depth == 0:
+                pieces.append(body_html[kept_from:opened_at])
                 pieces.append(" ")
                 kept_from = tag.end()
-    if depth == 0:  # else the listing runs to the end (the allowlist always closes it)
-        pieces.append(body_html[kept_from:])
+    # A ``<pre`` never closed is no listing: the allowlist closes every element, so it is
+    # text inside an attribute (``alt="a<pre>b"``: cleaned bodies keep ``<`` in attributes),
+    # and what follows it stays.
+    pieces.append(body_html[kept_from:])
     return "".join(pieces)
 
 
