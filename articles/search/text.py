@@ -172,7 +172,7 @@ def searched_html(body_html: str) -> str:
     """The part of a cleaned article body that search reads: all of it but its code listings
     (``<pre>`` blocks, each made a space), so neither the index nor the results' passages hold
     code. A newsroom's readers search its prose; a listing's identifiers, keywords and numbers
-    (``return``, ``data``, ``0``) would make every such query find every listing, and inline
+    (``return``, ``data``, ``0``) would make such queries find listing after listing; inline
     ``<code>`` in a sentence stays (it is prose)."""
     if "<pre" not in body_html:
         return body_html
