@@ -1,7 +1,8 @@
 """Chinese full-text search for the site, the admin and the API: one engine, two backends.
 
 - ``text``: normalisation (NFKC, case folding, OpenCC Traditional → Simplified) and jieba
-  segmentation (search mode for documents, precise mode for queries).
+  segmentation (search mode for documents, precise mode for queries); of a body, its prose
+  (``searched_html``: code listings left out).
 - ``dictionary``: project, author, category and tag names as jieba words, versioned in the
   cache so every process reloads them when they change.
 - ``models``: ``SearchDocument``, the segmented text of each article.

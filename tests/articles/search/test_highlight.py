@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.search import highlight, passage, query_parse
-from articles.search.highlight import body_passage
+from articles.search import body_passage, highlight, passage, query_parse
 from articles.search.text import normalize, normalize_aligned
 
 pytestmark = pytest.mark.django_db  # a query reads the names dictionary
@@ -80,7 +79,6 @@ def test_aligned_folding_maps_each_folded_character_to_its_origin():
 
 
 def test_a_long_body_shows_an_early_match_and_still_finds_a_late_one():
-    from articles.search import body_passage
     from articles.search.highlight import BODY_SCAN
 
     paragraphs = "".join(f"<p>{FILLER[:200]}</p>" for _ in range(BODY_SCAN // 100))
@@ -96,7 +94,6 @@ def test_a_long_body_shows_an_early_match_and_still_finds_a_late_one():
 def test_a_late_match_gets_the_passage_the_whole_body_would_give(extra):
     # Past the first BODY_SCAN characters only the rest is read (from a little before the
     # cut): the passage, its lead-in and its ellipses are those of the whole body's text.
-    from articles.search import body_passage
     from articles.search.highlight import BODY_SCAN
     from articles.text import plain_text
 
